@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { ERRORS } from '../../protocol/index.js';
+import { describeError } from '../shared/describe-error.js';
+
+/** Every failure leaves as the envelope `{ success: false, message }`. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const described = describeError(error);
+    if (described.internal) request.log.error({ err: error }, 'request failed');
+    reply.status(described.status).send({ success: false, message: described.message });
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    reply.status(404).send({ success: false, message: ERRORS.notFound });
+  });
+}

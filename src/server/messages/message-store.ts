@@ -1,0 +1,143 @@
+import { type Kysely, sql } from 'kysely';
+import type { Message } from '../../protocol/index.js';
+import type { Database, Dialect } from '../storage/schema.js';
+
+export interface NewMessage {
+  roomId: string;
+  userId: number;
+  username: string;
+  content: string;
+  clientId?: string | undefined;
+  createdAt: string;
+}
+
+export interface AppendResult {
+  message: Message;
+  /** True when the client_id was seen before: the stored message is returned, nothing new. */
+  duplicate: boolean;
+}
+
+/** Messages: append in batches, read by room (paging) or by visibility (polling, sync). */
+export interface MessageStore {
+  /**
+   * Stores the batch in one transaction, in order. A message whose (user, room, client_id)
+   * was stored after `dedupeSince` is not stored again. Resolves once durably committed.
+   */
+  append(batch: readonly NewMessage[], dedupeSince: string): Promise<AppendResult[]>;
+  /** The `limit` messages of the room just before `before` (or the newest), oldest first. */
+  roomHistory(roomId: string, before: number | undefined, limit: number): Promise<Message[]>;
+  /** Messages with id > lastId in rooms the user is a member of, ascending. */
+  visibleSince(userId: number, lastId: number, limit: number): Promise<Message[]>;
+}
+
+type Row = {
+  id: number;
+  room_id: string;
+  username: string;
+  content: string;
+  client_id: string | null;
+  created_at: string;
+};
+
+export function toMessage(row: Row): Message {
+  const message: Message = {
+    id: Number(row.id),
+    room: row.room_id,
+    username: row.username,
+    content: row.content,
+    timestamp: row.created_at,
+  };
+  if (row.client_id !== null) message.client_id = row.client_id;
+  return message;
+}
+
+const COLUMNS = ['id', 'room_id', 'username', 'content', 'client_id', 'created_at'] as const;
+
+/** Any constant key works; it only has to be the same on every node. */
+const MESSAGE_COMMIT_LOCK = 7_240_001;
+
+export class KyselyMessageStore implements MessageStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async append(batch: readonly NewMessage[], dedupeSince: string) {
+    if (batch.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') {
+        // Message ids must appear in commit order (a poller must never skip one): serialize
+        // message commits across every node. See docs/scaling-out.md.
+        await sql`select pg_advisory_xact_lock(${MESSAGE_COMMIT_LOCK})`.execute(trx);
+      }
+      const results: AppendResult[] = [];
+      for (const item of batch) {
+        if (item.clientId !== undefined) {
+          const existing = await trx
+            .selectFrom('messages')
+            .select(COLUMNS)
+            .where('user_id', '=', item.userId)
+            .where('room_id', '=', item.roomId)
+            .where('client_id', '=', item.clientId)
+            .where('created_at', '>', dedupeSince)
+            .orderBy('id', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          if (existing) {
+            results.push({ message: toMessage(existing), duplicate: true });
+            continue;
+          }
+        }
+        const row = await trx
+          .insertInto('messages')
+          .values({
+            room_id: item.roomId,
+            user_id: item.userId,
+            username: item.username,
+            content: item.content,
+            client_id: item.clientId ?? null,
+            created_at: item.createdAt,
+          })
+          .returning(COLUMNS)
+          .executeTakeFirstOrThrow();
+        results.push({ message: toMessage(row), duplicate: false });
+      }
+      return results;
+    });
+  }
+
+  async roomHistory(roomId: string, before: number | undefined, limit: number) {
+    let query = this.db
+      .selectFrom('messages')
+      .select(COLUMNS)
+      .where('room_id', '=', roomId)
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (before !== undefined) query = query.where('id', '<', before);
+    const rows = await query.execute();
+    return rows.reverse().map(toMessage);
+  }
+
+  async visibleSince(userId: number, lastId: number, limit: number) {
+    const rows = await this.db
+      .selectFrom('messages')
+      .innerJoin('room_members', (join) =>
+        join
+          .onRef('room_members.room_id', '=', 'messages.room_id')
+          .on('room_members.user_id', '=', userId),
+      )
+      .select([
+        'messages.id',
+        'messages.room_id',
+        'messages.username',
+        'messages.content',
+        'messages.client_id',
+        'messages.created_at',
+      ])
+      .where('messages.id', '>', lastId)
+      .orderBy('messages.id')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+}

@@ -1,0 +1,69 @@
+import type { AppendResult, MessageStore, NewMessage } from './message-store.js';
+
+interface Pending {
+  item: NewMessage;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: every message that arrives in one event-loop turn (and while the previous
+ * commit is in flight) is stored in one transaction. Each caller resolves only after its
+ * message is durably committed, in the order the messages arrived.
+ */
+export class MessageWriter {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private inFlight: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly dedupeSince: () => string,
+    private readonly maxBatch = 500,
+  ) {}
+
+  append(item: NewMessage): Promise<AppendResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight || this.scheduled) {
+      if (this.inFlight) await this.inFlight;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.inFlight = this.flush().finally(() => {
+        this.inFlight = null;
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    try {
+      const results = await this.store.append(
+        batch.map((p) => p.item),
+        this.dedupeSince(),
+      );
+      batch.forEach((pending, i) => {
+        const result = results[i];
+        if (result) pending.resolve(result);
+        else pending.reject(new Error('message store returned fewer results than messages'));
+      });
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}

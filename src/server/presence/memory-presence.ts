@@ -1,0 +1,108 @@
+import { compareUsernames } from '../../protocol/index.js';
+import type { Clock } from '../shared/clock.js';
+import type { Presence } from './presence.js';
+
+interface UserState {
+  /** socket id → rooms that socket is present in */
+  sockets: Map<string, Set<string>>;
+  pollerUntil: number;
+  pollerRooms: Set<string>;
+}
+
+/** Presence for a single node, kept in memory. */
+export class MemoryPresence implements Presence {
+  private readonly users = new Map<string, UserState>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly pollerWindowMs: number,
+  ) {}
+
+  private state(username: string): UserState {
+    let state = this.users.get(username);
+    if (!state) {
+      state = { sockets: new Map(), pollerUntil: 0, pollerRooms: new Set() };
+      this.users.set(username, state);
+    }
+    return state;
+  }
+
+  private forgetIfIdle(username: string, state: UserState): void {
+    if (state.sockets.size === 0 && state.pollerUntil <= this.clock.now()) {
+      this.users.delete(username);
+    }
+  }
+
+  private presentIn(state: UserState, roomId: string): boolean {
+    for (const rooms of state.sockets.values()) if (rooms.has(roomId)) return true;
+    return false;
+  }
+
+  async addSocket(username: string, socketId: string) {
+    const state = this.state(username);
+    if (!state.sockets.has(socketId)) state.sockets.set(socketId, new Set());
+  }
+
+  async removeSocket(username: string, socketId: string) {
+    const state = this.users.get(username);
+    const rooms = state?.sockets.get(socketId);
+    if (!state || !rooms) return [];
+    state.sockets.delete(socketId);
+    const left = [...rooms].filter((room) => !this.presentIn(state, room));
+    this.forgetIfIdle(username, state);
+    return left;
+  }
+
+  async enterRoom(username: string, socketId: string, roomId: string) {
+    const state = this.state(username);
+    const first = !this.presentIn(state, roomId);
+    let rooms = state.sockets.get(socketId);
+    if (!rooms) {
+      rooms = new Set();
+      state.sockets.set(socketId, rooms);
+    }
+    rooms.add(roomId);
+    return first;
+  }
+
+  async leaveRoom(username: string, roomId: string) {
+    const state = this.users.get(username);
+    if (!state) return false;
+    const was = this.presentIn(state, roomId);
+    for (const rooms of state.sockets.values()) rooms.delete(roomId);
+    state.pollerRooms.delete(roomId);
+    return was;
+  }
+
+  async touchPoller(username: string, roomIds: readonly string[]) {
+    const now = this.clock.now();
+    const state = this.state(username);
+    const wasOnline = state.sockets.size > 0 || state.pollerUntil > now;
+    state.pollerUntil = now + this.pollerWindowMs;
+    state.pollerRooms = new Set(roomIds);
+    return !wasOnline;
+  }
+
+  async onlineUsers() {
+    const now = this.clock.now();
+    const list: string[] = [];
+    for (const [username, state] of this.users) {
+      if (state.sockets.size > 0 || state.pollerUntil > now) list.push(username);
+    }
+    return list.sort(compareUsernames);
+  }
+
+  async roomUsers(roomId: string) {
+    const now = this.clock.now();
+    const list: string[] = [];
+    for (const [username, state] of this.users) {
+      const polling = state.pollerUntil > now && state.pollerRooms.has(roomId);
+      if (polling || this.presentIn(state, roomId)) list.push(username);
+    }
+    return list.sort(compareUsernames);
+  }
+
+  async close() {
+    this.users.clear();
+  }
+}

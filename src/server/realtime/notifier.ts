@@ -1,0 +1,98 @@
+import type { Server } from 'socket.io';
+import {
+  type ClientToServerEvents,
+  joinedText,
+  leftText,
+  type Message,
+  type Room,
+  type ServerToClientEvents,
+} from '../../protocol/index.js';
+
+export interface SocketData {
+  user: { id: number; username: string; tokenHash: string };
+  roomIds: string[];
+}
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
+
+/** Socket.IO rooms used as channels: one per chat room, per user and per session. */
+export const channel = {
+  room: (roomId: string) => `room:${roomId}`,
+  user: (username: string) => `user:${username.toLowerCase()}`,
+  session: (tokenHash: string) => `session:${tokenHash}`,
+};
+
+/**
+ * Everything the server pushes to clients goes through here. With the Redis adapter
+ * these reach sockets on every node.
+ */
+export class Notifier {
+  constructor(
+    private readonly io: ChatServer,
+    private readonly now: () => string,
+  ) {}
+
+  newMessage(message: Message): void {
+    this.io.to(channel.room(message.room)).emit('new_message', message);
+  }
+
+  userJoined(roomId: string, username: string): void {
+    this.io
+      .to(channel.room(roomId))
+      .except(channel.user(username))
+      .emit('user_joined', {
+        room: roomId,
+        username,
+        message: joinedText(username, roomId),
+        timestamp: this.now(),
+      });
+  }
+
+  userLeft(roomId: string, username: string): void {
+    this.io
+      .to(channel.room(roomId))
+      .except(channel.user(username))
+      .emit('user_left', {
+        room: roomId,
+        username,
+        message: leftText(username, roomId),
+        timestamp: this.now(),
+      });
+  }
+
+  updateUsers(roomId: string, users: string[]): void {
+    this.io.to(channel.room(roomId)).emit('update_users', { room: roomId, users });
+  }
+
+  typing(roomId: string, username: string, typing: boolean): void {
+    this.io
+      .to(channel.room(roomId))
+      .except(channel.user(username))
+      .emit('user_typing', { room: roomId, username, typing });
+  }
+
+  /** Subscribes every socket of each user to the room, then tells them about it. */
+  roomCreated(room: Room, usernames: readonly string[]): void {
+    for (const username of usernames) {
+      this.io.in(channel.user(username)).socketsJoin(channel.room(room.id));
+      this.io.to(channel.user(username)).emit('room_created', { room });
+    }
+  }
+
+  subscribe(username: string, roomId: string): void {
+    this.io.in(channel.user(username)).socketsJoin(channel.room(roomId));
+  }
+
+  unsubscribe(username: string, roomId: string): void {
+    this.io.in(channel.user(username)).socketsLeave(channel.room(roomId));
+  }
+
+  disconnectSession(tokenHash: string): void {
+    this.io.in(channel.session(tokenHash)).disconnectSockets(true);
+  }
+
+  /** Each node watches its own announcement file, so this stays on the local node. */
+  announcement(text: string): void {
+    this.io.local.emit('announcement', { announcement: text });
+  }
+}
