@@ -1,0 +1,4 @@
+export * from './chat-client.js';
+export * from './chat-state.js';
+export * from './client-id.js';
+export * from './http-api.js';
