@@ -47,6 +47,13 @@ const TYPING_REPEAT_MS = 2000;
 const TYPING_IDLE_MS = 3000;
 const TYPING_SHOWN_MS = 6000;
 const OLDER_PAGE = 50;
+/**
+ * After a reconnect, sync from this many ids before the highest one seen: with several server
+ * nodes, two messages committed close together on different nodes may be delivered live in
+ * either order, so the highest id seen does not prove every smaller one arrived. Messages
+ * already held are de-duplicated by id.
+ */
+const SYNC_LOOKBACK_IDS = 100;
 
 type AckResult<T> = ({ success: true } & T) | { success: false; message: string };
 
@@ -69,6 +76,8 @@ export class ChatClient {
   private firstConnect: Promise<void>;
   private settleFirst: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private catchingUp: Promise<void> | null = null;
+  /** The highest id seen when the connection dropped, until a sync has filled the gap. */
+  private gapFrom: number | null = null;
 
   constructor(private readonly options: ChatClientOptions) {
     this.now = options.now ?? Date.now;
@@ -133,6 +142,7 @@ export class ChatClient {
     });
     s.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
+      this.gapFrom ??= this.state.lastId;
       const willRetry = reason !== 'io server disconnect';
       this.update((st) =>
         addNotice(
@@ -169,7 +179,12 @@ export class ChatClient {
     s.on('user_joined', (n) =>
       this.update((st) => addRoomNotice(st, n.room, n.message, n.timestamp)),
     );
-    s.on('user_left', (n) => this.update((st) => addRoomNotice(st, n.room, n.message, n.timestamp)));
+    // Someone who left stops typing too (a node that died never sends `typing: false`).
+    s.on('user_left', (n) =>
+      this.update((st) =>
+        setTyping(addRoomNotice(st, n.room, n.message, n.timestamp), n.room, n.username, false, 0),
+      ),
+    );
     s.on('update_users', ({ room, users }) => this.update((st) => setRoomUsers(st, room, users)));
     s.on('user_typing', ({ room, username, typing }) =>
       this.update((st) => setTyping(st, room, username, typing, this.now() + TYPING_SHOWN_MS)),
@@ -222,21 +237,30 @@ export class ChatClient {
       return next;
     });
     await Promise.all(rooms.map((room) => this.emit<{ room: Room }>('join', { room: room.id })));
-    if (reconnect) await this.sync();
+    const from = Math.max(0, (this.gapFrom ?? this.state.lastId) - SYNC_LOOKBACK_IDS);
+    if (reconnect && (await this.sync(from))) this.gapFrom = null;
     for (const pending of this.state.pending) if (!pending.error) void this.deliver(pending);
     void this.refreshOnline();
   }
 
-  /** Fetches every message after the highest id seen, page by page. */
-  async sync(): Promise<void> {
+  /**
+   * Fetches every message after `from` (default: the highest id seen), page by page; true
+   * once complete. After a reconnect the cursor is the highest id seen when the connection
+   * first dropped: live messages (and history) arriving meanwhile must not move it past the
+   * gap, even if the connection drops again before the sync completes.
+   */
+  async sync(from = this.state.lastId): Promise<boolean> {
+    let cursor = from;
     for (let page = 0; page < 1000; page++) {
       const r = await this.emit<{ messages: Message[]; has_more: boolean }>('sync', {
-        last_id: this.state.lastId,
+        last_id: cursor,
       });
-      if (!r.success) return;
+      if (!r.success) return false;
       this.update((st) => receiveMessages(st, r.messages));
-      if (!r.has_more || r.messages.length === 0) return;
+      cursor = r.messages.at(-1)?.id ?? cursor;
+      if (!r.has_more || r.messages.length === 0) return true;
     }
+    return false;
   }
 
   /** Queues a message; it is sent now if connected, else on reconnect (same client_id). */
@@ -332,11 +356,14 @@ export class ChatClient {
   /** Loads the page of history before the oldest message shown in the room. */
   async loadOlder(roomId = this.state.current): Promise<void> {
     const view = this.state.rooms[roomId];
-    if (!view || !view.hasOlder || view.loadingOlder) return;
+    if (!view?.hasOlder || view.loadingOlder) return;
     const first = view.items.find((i) => i.kind === 'message');
     const before = first?.kind === 'message' ? first.message.id : undefined;
     this.update((st) => setLoadingOlder(st, roomId, true));
-    const payload = before === undefined ? { room: roomId, limit: OLDER_PAGE } : { room: roomId, before, limit: OLDER_PAGE };
+    const payload =
+      before === undefined
+        ? { room: roomId, limit: OLDER_PAGE }
+        : { room: roomId, before, limit: OLDER_PAGE };
     const r = await this.emit<{ messages: Message[] }>('history', payload);
     if (!r.success) {
       this.update((st) => setLoadingOlder(st, roomId, false));

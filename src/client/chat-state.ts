@@ -1,6 +1,11 @@
 import { compareUsernames, GENERAL_ROOM, type Message, type Room } from '../protocol/index.js';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
+export type ConnectionStatus =
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'disconnected'
+  | 'failed';
 
 export type TimelineItem =
   | { kind: 'message'; message: Message }
@@ -143,7 +148,11 @@ export function receiveMessages(state: ChatState, messages: readonly Message[]):
   const top = messages.reduce((max, m) => Math.max(max, m.id), next.lastId);
   const sent = new Set(messages.map((m) => m.client_id).filter(Boolean));
   const pending = next.pending.filter((p) => !sent.has(p.clientId));
-  return { ...next, lastId: top, pending: pending.length === next.pending.length ? next.pending : pending };
+  return {
+    ...next,
+    lastId: top,
+    pending: pending.length === next.pending.length ? next.pending : pending,
+  };
 }
 
 /** A page of older history for a room (oldest first); `full` tells whether more may exist. */

@@ -51,7 +51,10 @@ export class HttpApi {
     try {
       payload = (await response.json()) as typeof payload;
     } catch {
-      throw new ApiError(`Unexpected answer from server (HTTP ${response.status})`, response.status);
+      throw new ApiError(
+        `Unexpected answer from server (HTTP ${response.status})`,
+        response.status,
+      );
     }
     if (!response.ok || payload.success !== true) {
       throw new ApiError(payload.message ?? `HTTP ${response.status}`, response.status);
@@ -75,6 +78,11 @@ export class HttpApi {
 
   async rooms(token: string): Promise<Room[]> {
     return (await this.call<{ rooms: Room[] }>('GET', '/rooms', undefined, token)).rooms;
+  }
+
+  /** Resolves when the server answers `GET /health`; throws ServerUnreachableError if not. */
+  async health(): Promise<void> {
+    await this.call('GET', '/health');
   }
 
   async announcement(): Promise<string> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ERRORS } from './errors.js';
-import { LIMITS } from './limits.js';
+import { codePointLength, LIMITS } from './limits.js';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{1,20}$/;
 
@@ -17,11 +17,10 @@ export const RegisterBody = z
       ctx.addIssue({ code: 'custom', message: ERRORS.credentialsRequired });
     } else if (!USERNAME_PATTERN.test(body.username)) {
       ctx.addIssue({ code: 'custom', path: ['username'], message: ERRORS.usernameShape });
-    } else if (
-      body.password.length < LIMITS.passwordMin ||
-      [...body.password].length > LIMITS.passwordMax
-    ) {
-      ctx.addIssue({ code: 'custom', path: ['password'], message: ERRORS.passwordShape });
+    } else {
+      const length = codePointLength(body.password);
+      if (length < LIMITS.passwordMin || length > LIMITS.passwordMax)
+        ctx.addIssue({ code: 'custom', path: ['password'], message: ERRORS.passwordShape });
     }
   });
 export type RegisterBody = z.infer<typeof RegisterBody>;

@@ -51,9 +51,14 @@ export const SendBody = z
   });
 export type SendBody = z.infer<typeof SendBody>;
 
-export const SendMessagePayload = z.strictObject({
-  content: Content,
-  room: RoomRef.optional(),
-  client_id: ClientId.optional(),
-});
+/** Socket `send_message`. As on `/send`, a `sender`/`username` field is ignored. */
+export const SendMessagePayload = z
+  .strictObject({
+    content: Content,
+    room: RoomRef.optional(),
+    client_id: ClientId.optional(),
+    sender: z.unknown().optional(),
+    username: z.unknown().optional(),
+  })
+  .transform(({ content, room, client_id }) => ({ content, room, client_id }));
 export type SendMessagePayload = z.infer<typeof SendMessagePayload>;

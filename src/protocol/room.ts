@@ -31,19 +31,27 @@ export function isPublicRoomId(id: string): boolean {
 /** A public room name, as typed by a person: normalized to its lowercase id. */
 export const PublicRoomName = z
   .string()
-  .max(200)
+  .max(200, { error: ERRORS.roomNameShape })
   .transform(publicRoomId)
   .refine(isPublicRoomId, { error: ERRORS.roomNameShape });
 
-/** Any room reference: a public room name, `room_<n>` or `dm_<n>`. Normalized to an id. */
-export const RoomRef = z
+/**
+ * Any room reference: a public room name, `room_<n>` or `dm_<n>`, normalized to an id. It is
+ * not checked against the id patterns: a reference to no room is answered 404 `Room not found`
+ * by the server, whatever its shape (an unknown room is an unknown room).
+ */
+export const RoomRef = z.string().max(200).transform(publicRoomId);
+
+export function isRoomId(id: string): boolean {
+  return isPublicRoomId(id) || GROUP_ROOM_PATTERN.test(id) || DIRECT_ROOM_PATTERN.test(id);
+}
+
+/** What the socket `join` takes: a public room name (created on first use) or a room id. */
+export const JoinRoomRef = z
   .string()
-  .max(200)
+  .max(200, { error: ERRORS.roomNameShape })
   .transform(publicRoomId)
-  .refine(
-    (id) => isPublicRoomId(id) || GROUP_ROOM_PATTERN.test(id) || DIRECT_ROOM_PATTERN.test(id),
-    { error: ERRORS.roomNotFound },
-  );
+  .refine(isRoomId, { error: ERRORS.roomNameShape });
 
 export const UsernameRef = z.string().min(1, { error: ERRORS.credentialsRequired }).max(200);
 

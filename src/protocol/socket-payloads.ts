@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
-import { GroupName, Participants, RoomRef, UsernameRef } from './room.js';
+import { GroupName, JoinRoomRef, Participants, RoomRef, UsernameRef } from './room.js';
 
 /** Payloads a client may omit entirely (`emit('join')`) are read as `{}`. */
 const optionalPayload = <S extends z.ZodType>(schema: S) =>
@@ -9,7 +9,7 @@ const optionalPayload = <S extends z.ZodType>(schema: S) =>
 const MessageIdCursor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const JoinPayload = optionalPayload(
-  z.strictObject({ room: RoomRef.optional(), username: z.unknown().optional() }),
+  z.strictObject({ room: JoinRoomRef.optional(), username: z.unknown().optional() }),
 );
 export const LeavePayload = z.strictObject({ room: RoomRef });
 export const TypingPayload = z.strictObject({ room: RoomRef, typing: z.boolean() });

@@ -15,8 +15,9 @@ import { AnnouncementSource } from './announcement/announcement-source.js';
 import type { Config } from './config.js';
 import { requireUser } from './http/authenticate.js';
 import { registerDocs } from './http/docs.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandling } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { installJsonBodyParser } from './http/json-body.js';
 import { zodValidatorCompiler } from './http/validator.js';
 import { registerWebClient } from './http/web-client.js';
 import { messageRoutes } from './messages/message-routes.js';
@@ -26,8 +27,10 @@ import { MemoryPresence } from './presence/memory-presence.js';
 import { onlineRoutes } from './presence/online-routes.js';
 import type { Presence } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
+import { releaseHandshakeRequests } from './realtime/handshake-release.js';
 import { type ChatServer, Notifier } from './realtime/notifier.js';
 import { createSocketServer, wireSockets } from './realtime/socket-server.js';
+import { installWriteCoalescing } from './realtime/write-coalescing.js';
 import { roomRoutes } from './rooms/room-routes.js';
 import { RoomService } from './rooms/room-service.js';
 import { type Clock, isoAt, systemClock } from './shared/clock.js';
@@ -70,14 +73,17 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: undefined,
+    frameworkErrors: frameworkErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   http.setValidatorCompiler(zodValidatorCompiler);
   http.setSerializerCompiler(serializerCompiler);
   http.decorateRequest('user', null);
   installErrorHandling(http);
+  installJsonBodyParser(http);
 
   const io = createSocketServer(http.server);
+  if (config.writeCoalescing) installWriteCoalescing(io.engine);
+  releaseHandshakeRequests(io);
   await deps.configureSockets?.(io);
   const notifier = new Notifier(io, now);
   const presenceStore =
@@ -134,6 +140,9 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
+        // Helmet's default would send the browser to https:// for every script and style, which
+        // breaks the web client served over plain HTTP on anything but localhost (a LAN box).
+        upgradeInsecureRequests: null,
       },
     },
     crossOriginEmbedderPolicy: false,

@@ -4,16 +4,27 @@ import { z } from 'zod';
  * The one typed configuration: defaults, then environment, validated at start.
  * Every knob a user can turn is listed in docs/configuration.md.
  */
-const Bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const Bool = z.preprocess(
+  (v) => (typeof v === 'string' || typeof v === 'boolean' ? String(v).toLowerCase() : v),
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+    .transform((v) => ['1', 'true', 'yes', 'on'].includes(v)),
+);
 const Count = z.coerce.number().int().min(0);
 
 const ConfigSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(5050),
   host: z.string().min(1).default('0.0.0.0'),
   databaseUrl: z.string().min(1).default('./data/chatroom.db'),
+  /** Several nodes: Socket.IO's Redis adapter and presence in Redis (docs/scaling-out.md). */
   redisUrl: z.string().optional(),
+  /** Prefix of every Redis key and pub/sub channel, so deployments can share one Redis. */
+  redisKeyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('chatroom'),
+  /** With Redis: a node that stops heartbeating is swept after this long. */
+  presenceTtlSeconds: z.coerce.number().min(0.3).max(300).default(15),
   announcementFile: z.string().min(1).default('announcement.txt'),
   announcementPollMs: Count.default(1000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -45,6 +56,8 @@ const ConfigSchema = z.object({
   pollerOnlineSeconds: z.coerce.number().positive().default(30),
   shutdownGraceMs: Count.default(10_000),
   webRoot: z.string().optional(),
+  /** Coalesce each websocket's writes per event-loop turn (one writev per recipient per turn). */
+  writeCoalescing: Bool.default(true),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -55,6 +68,8 @@ const ENV_KEYS: Record<keyof Config, string> = {
   host: 'HOST',
   databaseUrl: 'DATABASE_URL',
   redisUrl: 'REDIS_URL',
+  redisKeyPrefix: 'REDIS_KEY_PREFIX',
+  presenceTtlSeconds: 'PRESENCE_TTL_SECONDS',
   announcementFile: 'ANNOUNCEMENT_FILE',
   announcementPollMs: 'ANNOUNCEMENT_POLL_MS',
   logLevel: 'LOG_LEVEL',
@@ -73,6 +88,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   pollerOnlineSeconds: 'POLLER_ONLINE_SECONDS',
   shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
   webRoot: 'WEB_ROOT',
+  writeCoalescing: 'WRITE_COALESCING',
 };
 
 export class ConfigError extends Error {}
@@ -84,7 +100,8 @@ export function loadConfig(
 ): Config {
   const fromEnv: Record<string, string> = {};
   for (const [key, name] of Object.entries(ENV_KEYS)) {
-    const value = env[name];
+    // Blank counts as unset: `RATE_MESSAGES=" "` must not quietly become 0 (limit off).
+    const value = env[name]?.trim();
     if (value !== undefined && value !== '') fromEnv[key] = value;
   }
   const result = ConfigSchema.safeParse({ ...fromEnv, ...overrides });
@@ -98,10 +115,16 @@ export function loadConfig(
   return result.data;
 }
 
-/** Hides the password in a connection URL, for logs. */
+/**
+ * Hides the password in a connection URL, for logs: in the user info (up to the last `@` of
+ * the authority, the username may be empty as in `redis://:secret@host`) and in a
+ * `password=` query parameter (libpq style).
+ */
 export function maskUrl(url: string | undefined): string | undefined {
   if (!url) return url;
-  return url.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^/?#]*@/i, '$1:***@')
+    .replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
 /** The configuration as it may be logged: secrets masked. */

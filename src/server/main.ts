@@ -1,10 +1,14 @@
 import { buildApp } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { connectScaleOut } from './realtime/redis-scale-out.js';
+import { startEventLoopProbe } from './shared/event-loop-probe.js';
 import { openStore } from './storage/store.js';
 
 /** Entry point: wires the server from the environment and listens. */
 async function main(): Promise<void> {
+  // Opt-in for `npm run bench`: event-loop delay percentiles over the IPC channel.
+  if (process.env.BENCH_EVENT_LOOP === '1') startEventLoopProbe();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -18,8 +22,18 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const store = await openStore(config.databaseUrl, {
     sqliteSynchronous: config.sqliteSynchronous,
+    onPoolError: (err) => logger.warn({ err }, 'idle database connection failed'),
   });
-  const app = await buildApp({ config, store, logger });
+  // Several nodes (REDIS_URL): the Socket.IO Redis adapter and presence in Redis.
+  if (config.redisUrl) logger.info('connecting to Redis');
+  const scaleOut = config.redisUrl ? await connectScaleOut(config, logger) : undefined;
+  const app = await buildApp({
+    config,
+    store,
+    logger,
+    presence: scaleOut?.presence,
+    configureSockets: scaleOut?.configureSockets,
+  });
   const address = await app.http.listen({ port: config.port, host: config.host });
   logger.info({ config: describeConfig(config), address }, `Chatroom listening on ${address}`);
 
@@ -34,6 +48,7 @@ async function main(): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     await app.close();
+    await scaleOut?.close();
     await store.close();
     logger.info('stopped');
     process.exit(0);

@@ -71,7 +71,7 @@ export function request<E extends keyof ClientToServerEvents>(
   socket: TestSocket,
   event: E,
   ...payload: unknown[]
-): Promise<Record<string, unknown> & { success: boolean; message?: string }> {
+): Promise<Record<string, unknown> & { success: boolean }> {
   return new Promise((resolve) => {
     (socket.emit as (...args: unknown[]) => void)(event, ...payload, resolve);
   });

@@ -54,7 +54,7 @@ export function toMessage(row: Row): Message {
 const COLUMNS = ['id', 'room_id', 'username', 'content', 'client_id', 'created_at'] as const;
 
 /** Any constant key works; it only has to be the same on every node. */
-const MESSAGE_COMMIT_LOCK = 7_240_001;
+export const MESSAGE_COMMIT_LOCK = 7_240_001;
 
 export class KyselyMessageStore implements MessageStore {
   constructor(

@@ -15,17 +15,25 @@ export function registerPresenceHandlers(socket: ChatSocket, deps: PresenceHandl
   const user = socket.data.user;
   const { presence, rooms, notifier, log } = deps;
 
+  // Rooms this socket says it is typing in: they hear it stop when the socket goes away,
+  // rather than showing "alice is typing" forever.
+  const typingIn = new Set<string>();
   onEvent(
     socket,
     'typing',
     TypingPayload,
     async ({ room, typing }) => {
       await rooms.requireMember(user, room);
+      if (typing) typingIn.add(room);
+      else typingIn.delete(room);
       notifier.typing(room, user.username, typing);
       return {};
     },
     log,
   );
+  socket.on('disconnect', () => {
+    for (const room of typingIn) notifier.typing(room, user.username, false);
+  });
 
   onEvent(
     socket,

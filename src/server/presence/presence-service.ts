@@ -6,7 +6,9 @@ export class PresenceService {
   constructor(
     private readonly presence: Presence,
     private readonly notifier: Notifier,
-  ) {}
+  ) {
+    presence.onDeparture?.((username, roomIds) => this.departed(username, roomIds));
+  }
 
   online(roomId?: string): Promise<string[]> {
     return roomId === undefined ? this.presence.onlineUsers() : this.presence.roomUsers(roomId);
@@ -30,8 +32,12 @@ export class PresenceService {
 
   /** A socket went away: rooms where it was the user's last one see the user leave. */
   async socketDisconnected(username: string, socketId: string): Promise<void> {
-    const left = await this.presence.removeSocket(username, socketId);
-    for (const roomId of left) {
+    await this.departed(username, await this.presence.removeSocket(username, socketId));
+  }
+
+  /** The user is no longer present in these rooms (a disconnect, or a dead node's sweep). */
+  async departed(username: string, roomIds: readonly string[]): Promise<void> {
+    for (const roomId of roomIds) {
       this.notifier.userLeft(roomId, username);
       await this.announceRoom(roomId);
     }

@@ -16,5 +16,12 @@ export interface Presence {
   touchPoller(username: string, roomIds: readonly string[]): Promise<boolean>;
   onlineUsers(): Promise<string[]>;
   roomUsers(roomId: string): Promise<string[]>;
+  /**
+   * Several nodes: sockets can vanish without a disconnect of their own (their node died).
+   * The store reports, per user, the rooms where they are no longer present.
+   */
+  onDeparture?(listener: DepartureListener): void;
   close(): Promise<void>;
 }
+
+export type DepartureListener = (username: string, roomIds: string[]) => Promise<void>;

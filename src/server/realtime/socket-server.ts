@@ -12,6 +12,7 @@ import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { isAllowedOrigin, readCookie, SESSION_COOKIE } from '../shared/origin.js';
 import { type ChatServer, channel, type Notifier } from './notifier.js';
+import { reconcileRooms } from './room-subscriptions.js';
 import type { HandlerLog } from './socket-handler.js';
 
 export interface SocketServerDeps {
@@ -72,6 +73,19 @@ export function wireSockets(io: ChatServer, deps: SocketServerDeps): void {
       channel.session(user.tokenHash),
       ...roomIds.map(channel.room),
     ]);
+    // Memberships may have changed since the handshake read them: catch up, and hold the
+    // client's events until then (a `sync` then leaves no gap).
+    const reconciled = reconcileRooms(socket, roomStore).then(
+      () => true,
+      (err) => {
+        log.error({ err }, 'socket room subscription failed');
+        socket.disconnect(true);
+        return false;
+      },
+    );
+    socket.use((_packet, next) => {
+      void reconciled.then((ok) => (ok ? next() : undefined));
+    });
     const ready = presence.socketConnected(user.username, socket.id);
     registerRoomHandlers(socket, { ...deps, log });
     registerMessageHandlers(socket, deps.messages, log);

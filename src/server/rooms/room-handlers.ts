@@ -31,7 +31,9 @@ export function registerRoomHandlers(socket: ChatSocket, deps: RoomHandlerDeps):
       const { room } = await rooms.join(user, roomId);
       const history = await messages.history(user, roomId, undefined, LIMITS.historyOnJoin);
       socket.emit('message_history', { room: roomId, messages: history });
-      await presence.socketEntered(user.username, socket.id, roomId);
+      // A socket that went away while we read the database must not come back as present:
+      // its disconnect has been handled already, nothing would ever remove it again.
+      if (socket.connected) await presence.socketEntered(user.username, socket.id, roomId);
       return { room };
     },
     log,

@@ -15,6 +15,13 @@ export interface Connection {
 export interface ConnectOptions {
   /** SQLite `synchronous` pragma: `full` survives power loss, `normal` a process crash. */
   sqliteSynchronous?: 'full' | 'normal' | 'extra';
+  /** PostgreSQL pool size per node (default 10). */
+  poolSize?: number;
+  /**
+   * PostgreSQL: an idle pooled connection failed (server restart, network). The pool drops it
+   * and opens a new one when needed; without a listener the error would end the process.
+   */
+  onPoolError?: (error: Error) => void;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -29,12 +36,30 @@ export function sqlitePath(url: string): string {
 // int8 (bigserial ids) as numbers: ids stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+/**
+ * Migrates, closing the connection when that fails. Several nodes may start at once: the
+ * migrator takes a lock, so one applies the migrations and the others find them done.
+ */
+async function migrated(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  try {
+    await migrateToLatest(db as Kysely<unknown>, dialect);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Opens the database named by `url`, migrated to the newest schema. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Connection> {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      application_name: 'chatroom',
+    });
+    pool.on('error', (error) => options.onPoolError?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    await migrateToLatest(db as Kysely<unknown>, 'postgres');
+    await migrated(db, 'postgres');
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const path = sqlitePath(url);
@@ -45,6 +70,6 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+  await migrated(db, 'sqlite');
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

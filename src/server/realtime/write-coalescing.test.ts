@@ -1,0 +1,192 @@
+import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type Server, Socket } from 'node:net';
+import { Server as SocketIoServer } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { coalesceWrites, installWriteCoalescing } from './write-coalescing.js';
+
+/** A connected TCP pair on 127.0.0.1: `server` is the accepted side. */
+async function tcpPair(): Promise<{ server: Socket; client: Socket; listener: Server }> {
+  const listener = createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const address = listener.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no address');
+  const accepted = once(listener, 'connection') as Promise<[Socket]>;
+  const client = new Socket();
+  client.connect(address.port, '127.0.0.1');
+  await once(client, 'connect');
+  const [server] = await accepted;
+  return { server, client, listener };
+}
+
+/** Everything the client receives until `bytes` have arrived. */
+function receive(client: Socket, bytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    client.setEncoding('utf8');
+    client.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.length >= bytes) resolve(text);
+    });
+    client.on('error', reject);
+  });
+}
+
+const frame = (i: number) => `<${String(i).padStart(4, '0')}>`;
+
+describe('write coalescing', () => {
+  const cleanup: Array<() => void> = [];
+  afterEach(() => {
+    for (const fn of cleanup.splice(0)) fn();
+  });
+
+  it('delivers every write of a turn, in order, in one writev', async () => {
+    const { server, client, listener } = await tcpPair();
+    cleanup.push(() => {
+      client.destroy();
+      server.destroy();
+      listener.close();
+    });
+    coalesceWrites(server);
+    const batches: number[] = [];
+    const writev = server._writev?.bind(server);
+    server._writev = (chunks, callback) => {
+      batches.push(chunks.length);
+      writev?.(chunks, callback);
+    };
+    const writeOne = server._write.bind(server);
+    server._write = (chunk, encoding, callback) => {
+      batches.push(1);
+      writeOne(chunk, encoding, callback);
+    };
+
+    const count = 500;
+    const expected = Array.from({ length: count }, (_, i) => frame(i)).join('');
+    const arrived = receive(client, expected.length);
+    let callbacks = 0;
+    for (let i = 0; i < count; i++) {
+      // ws writes some frames as two chunks inside its own cork/uncork: nesting must hold.
+      if (i % 3 === 0) {
+        server.cork();
+        server.write(frame(i).slice(0, 3));
+        server.write(frame(i).slice(3), () => callbacks++);
+        server.uncork();
+      } else {
+        server.write(frame(i), () => callbacks++);
+      }
+    }
+    expect(batches).toEqual([]); // nothing written during the turn
+    expect(await arrived).toBe(expected);
+    expect(batches).toEqual([count + Math.ceil(count / 3)]);
+    expect(callbacks).toBe(count);
+  });
+
+  it('keeps order across turns and after the socket is corked by its owner', async () => {
+    const { server, client, listener } = await tcpPair();
+    cleanup.push(() => {
+      client.destroy();
+      server.destroy();
+      listener.close();
+    });
+    coalesceWrites(server);
+    coalesceWrites(server); // idempotent
+    const turns = 20;
+    const perTurn = 30;
+    const expected = Array.from({ length: turns * perTurn }, (_, i) => frame(i)).join('');
+    const arrived = receive(client, expected.length);
+    let i = 0;
+    for (let turn = 0; turn < turns; turn++) {
+      for (let k = 0; k < perTurn; k++) server.write(frame(i++));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await arrived).toBe(expected);
+  });
+
+  it('flushes a socket ended inside the turn, and ignores one destroyed inside it', async () => {
+    const { server, client, listener } = await tcpPair();
+    const other = await tcpPair();
+    cleanup.push(() => {
+      client.destroy();
+      listener.close();
+      other.client.destroy();
+      other.listener.close();
+    });
+    coalesceWrites(server);
+    coalesceWrites(other.server);
+    const arrived = receive(client, 10);
+    server.write('hello');
+    server.end('world');
+    other.server.write('lost');
+    other.server.destroy();
+    expect(await arrived).toBe('helloworld');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(other.server.destroyed).toBe(true);
+  });
+
+  for (const transports of [['websocket'], ['polling', 'websocket']]) {
+    it(`delivers Socket.IO broadcasts and acks in order (${transports.join(' → ')})`, async () => {
+      const http = createHttpServer();
+      const io = new SocketIoServer(http, { serveClient: false });
+      installWriteCoalescing(io.engine);
+      http.listen(0, '127.0.0.1');
+      await once(http, 'listening');
+      const address = http.address();
+      if (typeof address !== 'object' || address === null) throw new Error('no address');
+      const hooked: boolean[] = [];
+      io.on('connection', (socket) => {
+        socket.join('room');
+        socket.on('burst', (count: number, ack: (n: number) => void) => {
+          for (const peer of io.sockets.sockets.values()) {
+            const transport = peer.conn.transport as unknown as { socket?: { _socket?: Socket } };
+            hooked.push(transport.socket?._socket?.write !== Socket.prototype.write);
+          }
+          // One turn: every frame to every recipient is written in it.
+          for (let i = 0; i < count; i++) io.to('room').emit('seq', i);
+          ack(count);
+        });
+      });
+      const clients = [0, 1, 2].map(() =>
+        connectClient(`http://127.0.0.1:${address.port}`, {
+          transports,
+          upgrade: true,
+          reconnection: false,
+          forceNew: true,
+        }),
+      );
+      cleanup.push(() => {
+        for (const client of clients) client.close();
+        io.close();
+      });
+      const upgraded = clients.map(
+        (client) =>
+          new Promise<void>((resolve) => {
+            const check = () =>
+              client.io.engine.transport.name === 'websocket' ? resolve() : undefined;
+            client.on('connect', () => {
+              check();
+              client.io.engine.on('upgrade', check);
+            });
+          }),
+      );
+      await Promise.all(upgraded);
+      const count = 300;
+      const received = clients.map((client) => {
+        const seen: number[] = [];
+        client.on('seq', (i: number) => seen.push(i));
+        return seen;
+      });
+      const sender = clients[0] as (typeof clients)[number];
+      const acked = await sender.timeout(5000).emitWithAck('burst', count);
+      expect(acked).toBe(count);
+      const deadline = Date.now() + 5000;
+      while (received.some((seen) => seen.length < count) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const ordered = Array.from({ length: count }, (_, i) => i);
+      for (const seen of received) expect(seen).toEqual(ordered);
+      expect(hooked).toEqual([true, true, true]);
+    });
+  }
+});
