@@ -168,9 +168,10 @@ export class ChatClient {
       }));
     });
     s.on('new_message', (message) => this.update((st) => receiveMessages(st, [message])));
+    // Room history is not news: only what arrived since the connection dropped counts unread.
     s.on('message_history', ({ room, messages }) =>
       this.update((st) => {
-        const next = receiveMessages(st, messages);
+        const next = receiveMessages(st, messages, this.gapFrom ?? Number.POSITIVE_INFINITY);
         const view = next.rooms[room];
         if (!view || messages.length >= LIMITS.historyOnJoin) return next;
         return { ...next, rooms: { ...next.rooms, [room]: { ...view, hasOlder: false } } };

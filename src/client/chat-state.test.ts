@@ -54,6 +54,11 @@ describe('chat state', () => {
     expect(s.current).toBe('random');
   });
 
+  it('does not count history the user saw before as unread', () => {
+    const s = receiveMessages(base(), [msg(1, 'random'), msg(2, 'random'), msg(3, 'random')], 2);
+    expect(s.rooms.random?.unread).toBe(1);
+  });
+
   it('confirms a pending message when its stored copy arrives with the same client_id', () => {
     let s = addPending(base(), { clientId: 'c1', room: 'general', content: 'hi', createdAt: '' });
     s = receiveMessages(s, [msg(5, 'general', 'me', 'c1')]);

@@ -129,8 +129,15 @@ function firstRoomId(rooms: Record<string, RoomView>): string {
   return Object.keys(rooms)[0] ?? GENERAL_ROOM;
 }
 
-/** New or synced messages: each lands in its room once; unread counts what was not seen. */
-export function receiveMessages(state: ChatState, messages: readonly Message[]): ChatState {
+/**
+ * New or synced messages: each lands in its room once. Unread counts messages from others in
+ * rooms not on screen, with an id above `unreadAfter` (history the user saw before is not new).
+ */
+export function receiveMessages(
+  state: ChatState,
+  messages: readonly Message[],
+  unreadAfter = 0,
+): ChatState {
   let next = state;
   const byRoom = new Map<string, Message[]>();
   for (const m of messages) byRoom.set(m.room, [...(byRoom.get(m.room) ?? []), m]);
@@ -139,7 +146,9 @@ export function receiveMessages(state: ChatState, messages: readonly Message[]):
       const { items, added } = insertMessages(view.items, list);
       if (added.length === 0) return view;
       const unseen =
-        roomId === state.current ? 0 : added.filter((m) => m.username !== state.me).length;
+        roomId === state.current
+          ? 0
+          : added.filter((m) => m.username !== state.me && m.id > unreadAfter).length;
       const typing = { ...view.typing };
       for (const m of added) delete typing[m.username];
       return { ...view, items, unread: view.unread + unseen, typing };

@@ -55,7 +55,8 @@ export async function connectScaleOut(
     ttlMs: config.presenceTtlSeconds * 1000,
     onEvicted: () => {
       log.warn({}, 'this node missed its presence heartbeats: reconnecting its sockets');
-      io?.local.disconnectSockets(true);
+      // Closing the transports (not a server-side disconnect) makes clients reconnect.
+      for (const socket of io?.of('/').sockets.values() ?? []) socket.conn.close();
     },
     onError: (err, context) => log.error({ err }, `${context} failed`),
   });
