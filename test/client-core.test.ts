@@ -58,6 +58,20 @@ describe('shared chat client core', () => {
     expect(s.rooms.random?.unread).toBe(1);
   });
 
+  it('shows the history and the people of a room it joins for the first time', async () => {
+    const server = await startTestServer();
+    cleanup.push(() => server.close());
+    const alice = await clientFor(server);
+    expect(await alice.join('lounge')).toBeNull();
+    alice.send('first in the lounge', 'lounge');
+    await until(alice, (s) => s.pending.length === 0 && contents(s, 'lounge').length === 1);
+    const bob = await clientFor(server);
+    expect(await bob.join('lounge')).toBeNull();
+    const s = await until(bob, (st) => contents(st, 'lounge').includes('first in the lounge'));
+    expect(s.current).toBe('lounge');
+    await until(bob, (st) => (st.rooms.lounge?.users ?? []).length === 2);
+  });
+
   it('sends a message typed while the server was down exactly once and catches up after restart', async () => {
     const server = await startTestServer();
     const dir = server.dir;

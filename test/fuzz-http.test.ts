@@ -74,7 +74,7 @@ function expectEnvelope(status: number, payload: Record<string, unknown>) {
   }
 }
 
-describe('HTTP endpoints under random input', () => {
+describe('HTTP endpoints under random input', { timeout: 120_000 }, () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {

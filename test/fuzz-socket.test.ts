@@ -61,7 +61,7 @@ const RESERVED = new Set([
   'removeListener',
 ]);
 
-describe('socket events under random input', () => {
+describe('socket events under random input', { timeout: 120_000 }, () => {
   let server: TestServer;
   let user: { username: string; token: string };
   let socket: TestSocket;

@@ -76,6 +76,11 @@ export class ChatClient {
   private firstConnect: Promise<void>;
   private settleFirst: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private catchingUp: Promise<void> | null = null;
+  /**
+   * History and presence the server sends for a room before the client knows the room (the
+   * `join` ack comes after them): kept here until the room arrives.
+   */
+  private readonly early = new Map<string, { messages: Message[]; users?: string[] }>();
   /** The highest id seen when the connection dropped, until a sync has filled the gap. */
   private gapFrom: number | null = null;
 
@@ -171,6 +176,10 @@ export class ChatClient {
     // Room history is not news: only what arrived since the connection dropped counts unread.
     s.on('message_history', ({ room, messages }) =>
       this.update((st) => {
+        if (!st.rooms[room]) {
+          this.stashEarly(room, { messages });
+          return st;
+        }
         const next = receiveMessages(st, messages, this.gapFrom ?? Number.POSITIVE_INFINITY);
         const view = next.rooms[room];
         if (!view || messages.length >= LIMITS.historyOnJoin) return next;
@@ -186,14 +195,42 @@ export class ChatClient {
         setTyping(addRoomNotice(st, n.room, n.message, n.timestamp), n.room, n.username, false, 0),
       ),
     );
-    s.on('update_users', ({ room, users }) => this.update((st) => setRoomUsers(st, room, users)));
+    s.on('update_users', ({ room, users }) =>
+      this.update((st) => {
+        if (st.rooms[room]) return setRoomUsers(st, room, users);
+        this.stashEarly(room, { users });
+        return st;
+      }),
+    );
     s.on('user_typing', ({ room, username, typing }) =>
       this.update((st) => setTyping(st, room, username, typing, this.now() + TYPING_SHOWN_MS)),
     );
-    s.on('room_created', ({ room }) => this.update((st) => upsertRoom(st, room)));
+    s.on('room_created', ({ room }) => this.update((st) => this.adopt(st, room)));
     s.on('announcement', ({ announcement }) => this.update((st) => ({ ...st, announcement })));
     s.on('online_users', ({ users }) => this.update((st) => ({ ...st, online: users })));
     s.on('error', ({ message }) => this.update((st) => addNotice(st, message)));
+  }
+
+  private stashEarly(roomId: string, part: { messages?: Message[]; users?: string[] }): void {
+    const entry = this.early.get(roomId) ?? { messages: [] };
+    if (part.messages) entry.messages.push(...part.messages);
+    if (part.users) entry.users = part.users;
+    this.early.set(roomId, entry);
+    if (this.early.size > 50) this.early.delete(this.early.keys().next().value as string);
+  }
+
+  /** Adds (or refreshes) a room, with whatever arrived for it before it was known. */
+  private adopt(state: ChatState, room: Room): ChatState {
+    let next = upsertRoom(state, room);
+    const early = this.early.get(room.id);
+    if (!early) return next;
+    this.early.delete(room.id);
+    next = receiveMessages(next, early.messages, Number.POSITIVE_INFINITY);
+    const view = next.rooms[room.id];
+    if (view && early.messages.length < LIMITS.historyOnJoin) {
+      next = { ...next, rooms: { ...next.rooms, [room.id]: { ...view, hasOlder: false } } };
+    }
+    return early.users ? setRoomUsers(next, room.id, early.users) : next;
   }
 
   private emit<T extends object>(event: keyof ClientToServerEvents, payload: unknown) {
@@ -326,7 +363,7 @@ export class ChatClient {
   async join(name: string): Promise<string | null> {
     const r = await this.emit<{ room: Room }>('join', { room: name });
     if (!r.success) return r.message;
-    this.update((st) => switchRoom(upsertRoom(st, r.room), r.room.id));
+    this.update((st) => switchRoom(this.adopt(st, r.room), r.room.id));
     return null;
   }
 
@@ -340,7 +377,7 @@ export class ChatClient {
   async openDirect(username: string): Promise<string | null> {
     const r = await this.emit<{ room: Room }>('open_direct', { username });
     if (!r.success) return r.message;
-    this.update((st) => switchRoom(upsertRoom(st, r.room), r.room.id));
+    this.update((st) => switchRoom(this.adopt(st, r.room), r.room.id));
     await this.emit('join', { room: r.room.id });
     return null;
   }
@@ -349,7 +386,7 @@ export class ChatClient {
     const payload = name ? { participants, name } : { participants };
     const r = await this.emit<{ room: Room }>('create_room', payload);
     if (!r.success) return r.message;
-    this.update((st) => switchRoom(upsertRoom(st, r.room), r.room.id));
+    this.update((st) => switchRoom(this.adopt(st, r.room), r.room.id));
     await this.emit('join', { room: r.room.id });
     return null;
   }
