@@ -76,6 +76,8 @@ export function ChatScreen({ session, columns, rows, onExit }: ChatScreenProps) 
     offset.current = offsetShowingBefore(Math.max(index, 0), lines.length, height);
     showOlderThan.current = null;
   }
+  const linesRef = useRef(lines);
+  linesRef.current = lines;
   const shown = scrollWindow(lines, height, offset.current);
   offset.current = shown.offset;
 
@@ -98,9 +100,15 @@ export function ChatScreen({ session, columns, rows, onExit }: ChatScreenProps) 
           showOlderThan.current = id;
           redraw((n) => n + 1);
         },
+        pageUpIfMore: () => {
+          if (scrollWindow(linesRef.current, height, offset.current).atTop) return false;
+          offset.current = pageUp(offset.current, linesRef.current.length, height);
+          redraw((n) => n + 1);
+          return true;
+        },
       }).catch((error: unknown) => session.say(errorText(error), 'error'));
     },
-    [session, onExit],
+    [session, onExit, height],
   );
 
   const onEdit = useCallback(

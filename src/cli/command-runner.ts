@@ -10,6 +10,8 @@ export interface CommandContext {
   exit(): void;
   /** After `/history` loaded older messages: show the ones before this message. */
   showOlder(beforeMessageId: number | undefined): void;
+  /** `/history` with older lines already loaded above the view: scroll up a page (true). */
+  pageUpIfMore?(): boolean;
 }
 
 export const KEY_HELP: readonly string[] = [
@@ -129,6 +131,7 @@ async function runCommand(command: Command, ctx: CommandContext): Promise<void> 
       return;
     }
     case 'history': {
+      if (ctx.pageUpIfMore?.()) return;
       const roomId = client.getState().current;
       const before = client.getState().rooms[roomId];
       const firstId = before?.items.find((i) => i.kind === 'message');
