@@ -7,7 +7,14 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The built web client (`npm run build` / `npx vite build`). */
 export const WEB_ROOT = join(repo, 'dist/web');
-export const SCREENSHOTS = join(repo, 'docs/screenshots');
+/**
+ * Where the screenshot tests write: `test-results/screenshots` (not tracked), or the README's
+ * `docs/screenshots` when UPDATE_SCREENSHOTS=1, so a test run leaves the work tree clean.
+ */
+export const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(repo, 'docs/screenshots')
+    : join(repo, 'test-results/screenshots');
 
 /** Debian's chromium; never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
