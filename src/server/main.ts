@@ -2,13 +2,16 @@ import { buildApp } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { connectScaleOut } from './realtime/redis-scale-out.js';
+import { coalescingStats } from './realtime/write-coalescing.js';
 import { startEventLoopProbe } from './shared/event-loop-probe.js';
 import { openStore } from './storage/store.js';
 
 /** Entry point: wires the server from the environment and listens. */
 async function main(): Promise<void> {
   // Opt-in for `npm run bench`: event-loop delay percentiles over the IPC channel.
-  if (process.env.BENCH_EVENT_LOOP === '1') startEventLoopProbe();
+  if (process.env.BENCH_EVENT_LOOP === '1') {
+    startEventLoopProbe(() => ({ coalescing: coalescingStats() }));
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();

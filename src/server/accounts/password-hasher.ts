@@ -1,4 +1,5 @@
 import argon2 from 'argon2';
+import { ConcurrencyLimit, coresBesideEventLoop } from '../shared/concurrency-limit.js';
 
 /** Password hashing with argon2id. argon2 runs on libuv's thread pool, off the event loop. */
 export interface PasswordHasher {
@@ -17,21 +18,30 @@ export interface Argon2Options {
 /** OWASP's minimum argon2id setting: 19 MiB, 2 iterations, 1 lane. */
 export const DEFAULT_ARGON2: Argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-export function createArgon2Hasher(options: Argon2Options = DEFAULT_ARGON2): PasswordHasher {
+/**
+ * argon2id on libuv's thread pool, at most `limit` hashes at once: by default one fewer than
+ * the cores this process may use (at least one), so a burst of logins never leaves the event
+ * loop's thread queueing for a CPU behind the hashing threads (docs/benchmarks.md, logins).
+ */
+export function createArgon2Hasher(
+  options: Argon2Options = DEFAULT_ARGON2,
+  limit: ConcurrencyLimit = new ConcurrencyLimit(coresBesideEventLoop()),
+): PasswordHasher {
   const settings = { type: argon2.argon2id as 2, ...options };
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => argon2.hash(password, settings),
+    hash: (password) => limit.run(() => argon2.hash(password, settings)),
     verify: async (hash, password) => {
       try {
-        return await argon2.verify(hash, password);
+        return await limit.run(() => argon2.verify(hash, password));
       } catch {
         return false;
       }
     },
     verifyDummy: async (password) => {
-      dummy ??= argon2.hash('not a real password', settings);
-      await argon2.verify(await dummy, password).catch(() => false);
+      dummy ??= limit.run(() => argon2.hash('not a real password', settings));
+      const hash = await dummy;
+      await limit.run(() => argon2.verify(hash, password)).catch(() => false);
     },
   };
 }

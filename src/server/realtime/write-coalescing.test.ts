@@ -83,6 +83,59 @@ describe('write coalescing', () => {
     expect(callbacks).toBe(count);
   });
 
+  it('calls write callbacks at the end of the turn, and writes what they write in the same writev', async () => {
+    const { server, client, listener } = await tcpPair();
+    cleanup.push(() => {
+      client.destroy();
+      server.destroy();
+      listener.close();
+    });
+    coalesceWrites(server);
+    const batches: number[] = [];
+    const writev = server._writev?.bind(server);
+    server._writev = (chunks, callback) => {
+      batches.push(chunks.length);
+      writev?.(chunks, callback);
+    };
+    const arrived = receive(client, 9);
+    const order: string[] = [];
+    // Like engine.io: the next packet is only written from the previous write's callback.
+    server.write('one', () => {
+      order.push(`callback one after ${batches.length} writes`);
+      server.write('two', () => {
+        order.push(`callback two after ${batches.length} writes`);
+        server.write('six');
+      });
+    });
+    expect(await arrived).toBe('onetwosix');
+    expect(order).toEqual(['callback one after 0 writes', 'callback two after 0 writes']);
+    expect(batches).toEqual([3]);
+  });
+
+  it('gives a socket over its high-water mark the real callbacks (flow control)', async () => {
+    const { server, client, listener } = await tcpPair();
+    cleanup.push(() => {
+      client.destroy();
+      server.destroy();
+      listener.close();
+    });
+    coalesceWrites(server);
+    let written = 0;
+    const writev = server._writev?.bind(server);
+    server._writev = (chunks, callback) => {
+      written++;
+      writev?.(chunks, callback);
+    };
+    const big = 'x'.repeat(server.writableHighWaterMark + 1);
+    const arrived = receive(client, big.length + 4);
+    const seen = await new Promise<number>((resolve) => {
+      server.write(big);
+      server.write('tail', () => resolve(written));
+    });
+    expect(seen).toBe(1); // called once the data was handed to the kernel, not before
+    expect((await arrived).endsWith('tail')).toBe(true);
+  });
+
   it('keeps order across turns and after the socket is corked by its owner', async () => {
     const { server, client, listener } = await tcpPair();
     cleanup.push(() => {

@@ -5,15 +5,23 @@ import { Socket as NetSocket } from 'node:net';
  *
  * A room broadcast writes one WebSocket frame to every recipient's TCP socket, and each write
  * is its own syscall: with a busy room that is (messages × recipients) syscalls, and on
- * loopback or a LAN each one costs more than all the JavaScript around it. Here the first
- * write to a socket in an event-loop turn corks it; one `setImmediate` per turn uncorks every
- * socket corked in that turn, so all the frames a recipient got in the turn leave in a single
- * writev. Nothing else changes: the same bytes in the same order on each socket, and write
- * callbacks still fire only once the data is handed to the kernel (engine.io's own flow
- * control is untouched). The cost is at most one turn of added latency.
+ * loopback or a LAN each costs more than all the JavaScript around it. Here the first write
+ * to a socket in a turn corks it, and at the end of the turn (once the current callback, its
+ * microtasks and ticks are done) every socket corked in the turn is uncorked: all the frames
+ * a recipient got in the turn leave in a single writev. MessageWriter commits a batch and
+ * broadcasts it in one turn, so a batch of k messages costs one syscall per recipient, not k.
  *
- * Only websocket transports are affected (HTTP long-polling responses are not touched). The
- * hook is one shared function set as the socket's `write`: no closure per connection.
+ * engine.io sends one packet per socket and holds the next ones back until the write
+ * callback of the previous one; those callbacks would only fire after the uncork, splitting
+ * each turn in two writes. So while a socket is corked here (and its buffer is below the
+ * high-water mark) its write callbacks are called at the end of the turn, just before the
+ * uncork: engine.io hands over what it held back, and it joins the same writev. A socket
+ * over its high-water mark (a slow reader) gets the real callbacks: engine.io's flow control
+ * then holds its packets back as before.
+ *
+ * What reaches each socket is unchanged: the same bytes, in the same order. Only websocket
+ * transports are affected (HTTP long-polling is not touched). The hook is one shared
+ * function set as the socket's `write`: no closure per connection.
  */
 
 /** Engine.io's types for these internals are not exported; the shapes used here. */
@@ -34,26 +42,66 @@ export interface EngineLike {
 
 const kCorked = Symbol('chatroom.coalescing.corked');
 type Coalesced = NetSocket & { [kCorked]?: boolean };
-
-const plainWrite = NetSocket.prototype.write;
+type Callback = (error?: Error | null) => void;
 type PlainWrite = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
-const EARLY = process.env.WC_EARLY === '1';
+
+const plainWrite = NetSocket.prototype.write as PlainWrite;
 
 let corked: Coalesced[] = [];
-let spare: Coalesced[] = [];
+let spareSockets: Coalesced[] = [];
+let callbacks: Callback[] = [];
+let spareCallbacks: Callback[] = [];
 let scheduled = false;
+const stats = { turns: 0, sockets: 0, flushMs: 0 };
+
+/** Turns that flushed, sockets flushed and time spent flushing, since start (benchmarks). */
+export function coalescingStats(): { turns: number; sockets: number; flushMs: number } {
+  return { ...stats };
+}
+
+/** Runs the write callbacks of the turn; they may write (and queue callbacks) again. */
+function runCallbacks(): unknown {
+  let failure: unknown;
+  while (callbacks.length > 0) {
+    const list = callbacks;
+    callbacks = spareCallbacks;
+    spareCallbacks = list;
+    for (let i = 0; i < list.length; i++) {
+      try {
+        (list[i] as Callback)();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    list.length = 0;
+  }
+  return failure;
+}
 
 function uncorkAll(): void {
-  scheduled = false;
   const list = corked;
-  corked = spare;
-  spare = list;
+  corked = spareSockets;
+  spareSockets = list;
   for (let i = 0; i < list.length; i++) {
     const socket = list[i] as Coalesced;
     socket[kCorked] = false;
     if (!socket.destroyed) socket.uncork();
   }
   list.length = 0;
+}
+
+function endOfTurn(): void {
+  scheduled = false;
+  const started = performance.now();
+  const failure = runCallbacks();
+  stats.turns++;
+  stats.sockets += corked.length;
+  uncorkAll();
+  stats.flushMs += performance.now() - started;
+  // A throwing write callback fails the way it would have on its own tick, after the flush.
+  if (failure !== undefined) {
+    throw failure;
+  }
 }
 
 /** The `write` installed on each websocket's TCP socket (called with `this` = the socket). */
@@ -69,24 +117,20 @@ function coalescingWrite(
     corked.push(this);
     if (!scheduled) {
       scheduled = true;
-      setImmediate(uncorkAll);
+      // Ticks queued from a callback's microtasks run once those microtasks are done.
+      process.nextTick(endOfTurn);
     }
   }
   if (typeof encoding === 'function') {
     callback = encoding;
     encoding = undefined;
   }
-  if (
-    EARLY &&
-    typeof callback === 'function' &&
-    this[kCorked] === true &&
-    !this.writableNeedDrain
-  ) {
-    (plainWrite as PlainWrite).call(this, chunk, encoding);
-    process.nextTick(callback as () => void);
-    return true;
+  if (typeof callback === 'function' && this[kCorked] === true && !this.writableNeedDrain) {
+    const belowHighWaterMark = plainWrite.call(this, chunk, encoding);
+    callbacks.push(callback as Callback);
+    return belowHighWaterMark;
   }
-  return (plainWrite as PlainWrite).call(this, chunk, encoding, callback);
+  return plainWrite.call(this, chunk, encoding, callback);
 }
 
 /**

@@ -8,6 +8,10 @@ export interface EventLoopReport {
   p50: number;
   p99: number;
   max: number;
+  /** process.memoryUsage() at the time of the report, bytes. */
+  memory?: { rss: number; heapTotal: number; heapUsed: number; external: number };
+  /** Write coalescing counters since start, when the server has it on. */
+  coalescing?: { turns: number; sockets: number; flushMs: number };
 }
 
 export const EVENT_LOOP_MESSAGE = 'bench:event-loop';
@@ -28,16 +32,25 @@ export function eventLoopReport(histogram: IntervalHistogram): EventLoopReport {
 /**
  * Opt-in measurement for the benchmark (BENCH_EVENT_LOOP=1): samples the event-loop delay and
  * answers `{ type: 'bench:event-loop', reset? }` messages on the IPC channel with the
- * percentiles since the last reset. Does nothing without an IPC channel.
+ * percentiles since the last reset, the process's memory usage and whatever `extra` adds.
+ * Does nothing without an IPC channel.
  */
-export function startEventLoopProbe(resolutionMs = 10): IntervalHistogram | undefined {
+export function startEventLoopProbe(
+  extra?: () => Record<string, unknown>,
+  resolutionMs = 10,
+): IntervalHistogram | undefined {
   if (typeof process.send !== 'function') return undefined;
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
   histogram.enable();
   process.on('message', (message: unknown) => {
     const request = message as { type?: unknown; reset?: unknown } | null;
     if (request?.type !== EVENT_LOOP_MESSAGE) return;
-    const report = eventLoopReport(histogram);
+    const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
+    const report = {
+      ...eventLoopReport(histogram),
+      memory: { rss, heapTotal, heapUsed, external },
+      ...extra?.(),
+    };
     if (request.reset === true) histogram.reset();
     process.send?.(report);
   });

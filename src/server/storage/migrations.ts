@@ -87,8 +87,9 @@ function buildMigrations(dialect: Dialect): Record<string, Migration> {
           .columns(['user_id', 'room_id', 'client_id'])
           .where(sql.ref('client_id'), 'is not', null)
           .execute();
+        // `general` predates every other room (it is listed first wherever rooms are ordered).
         await sql`insert into rooms (id, name, kind, admin_id, direct_key, created_at)
-          values ('general', 'general', 'public', null, null, ${new Date().toISOString()})`.execute(
+          values ('general', 'general', 'public', null, null, '1970-01-01T00:00:00.000Z')`.execute(
           db,
         );
       },

@@ -1,0 +1,49 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+import { io as connectClient } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { releaseHandshakeRequests } from './handshake-release.js';
+
+describe('releaseHandshakeRequests', () => {
+  const cleanup: Array<() => void> = [];
+  afterEach(() => {
+    for (const fn of cleanup.splice(0)) fn();
+  });
+
+  it('drops the upgrade request once connected; the handshake and the socket keep working', async () => {
+    const http = createServer();
+    const io = new Server(http, { serveClient: false });
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    const address = http.address();
+    if (typeof address !== 'object' || address === null) throw new Error('no address');
+    const seenInMiddleware: unknown[] = [];
+    io.use((socket, next) => {
+      // Middleware (the auth) still sees the request and its headers.
+      seenInMiddleware.push(socket.request?.headers['x-probe']);
+      next();
+    });
+    releaseHandshakeRequests(io);
+    const connected = new Promise<import('socket.io').Socket>((resolve) =>
+      io.on('connection', (socket) => {
+        socket.on('echo', (text: string, ack: (reply: string) => void) => ack(text));
+        resolve(socket);
+      }),
+    );
+    const client = connectClient(`http://127.0.0.1:${address.port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { 'x-probe': 'yes' },
+    });
+    cleanup.push(() => {
+      client.close();
+      io.close();
+    });
+    const socket = await connected;
+    expect(seenInMiddleware).toEqual(['yes']);
+    expect((socket.conn as unknown as { request: unknown }).request).toBeNull();
+    expect(socket.handshake.headers['x-probe']).toBe('yes');
+    expect(await client.timeout(2000).emitWithAck('echo', 'still here')).toBe('still here');
+  });
+});
