@@ -35,6 +35,8 @@ export interface ChatLoginOptions {
   /** Gives up on the first socket connection after this long. */
   connectTimeoutMs?: number;
   socketOptions?: ConstructorParameters<typeof ChatClient>[0]['socketOptions'];
+  /** Called with the client before it connects (to hear everything from the first message). */
+  onClient?: (client: ChatClient) => void;
 }
 
 /**
@@ -50,6 +52,7 @@ export async function loginAndConnect(options: ChatLoginOptions): Promise<ChatCl
     username: session.user.username,
     ...(options.socketOptions ? { socketOptions: options.socketOptions } : {}),
   });
+  options.onClient?.(client);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { ChatClient, ChatState } from '../client/index.js';
-import { GENERAL_ROOM, type Message } from '../protocol/index.js';
+import { GENERAL_ROOM } from '../protocol/index.js';
 import {
   checkServer,
   errorText,
@@ -29,22 +29,27 @@ function undelivered(state: ChatState) {
   return state.pending.filter((p) => !p.error);
 }
 
-/** Prints each new message of `general` once, in id order, from the moment it is called. */
-function printMessages(client: ChatClient, out: NodeJS.WritableStream): () => void {
+/**
+ * Prints each message of `general` that arrives from now on, once, in id order: live ones, and
+ * after a reconnect the ones caught up on. History (what was said before) is not printed.
+ */
+export function printMessages(client: ChatClient, out: NodeJS.WritableStream): () => void {
   const printed = new Set<number>();
-  const initial = client.getState().rooms[GENERAL_ROOM]?.items ?? [];
-  for (const item of initial) if (item.kind === 'message') printed.add(item.message.id);
-  const print = (state: ChatState) => {
-    const fresh: Message[] = [];
-    for (const item of state.rooms[GENERAL_ROOM]?.items ?? []) {
-      if (item.kind === 'message' && !printed.has(item.message.id)) fresh.push(item.message);
+  let historyTop = 0;
+  return client.onMessages((messages, origin) => {
+    const mine = messages.filter((m) => m.room === GENERAL_ROOM);
+    if (origin === 'history') {
+      for (const m of mine) historyTop = Math.max(historyTop, m.id);
+      return;
     }
-    for (const message of fresh.sort((a, b) => a.id - b.id)) {
+    const fresh = mine
+      .filter((m) => !printed.has(m.id) && (origin === 'live' || m.id > historyTop))
+      .sort((a, b) => a.id - b.id);
+    for (const message of fresh) {
       printed.add(message.id);
       out.write(`${plainMessageLine(message)}\n`);
     }
-  };
-  return client.subscribe(print);
+  });
 }
 
 /** Prints the client's notices (disconnects, refused messages) on stderr. */
@@ -90,9 +95,17 @@ export async function runPiped(options: PipedOptions): Promise<number> {
     return 2;
   }
   let client: ChatClient;
+  let stopPrinting = () => {};
   try {
     await checkServer(serverUrl);
-    client = await loginAndConnect({ serverUrl, username, password });
+    client = await loginAndConnect({
+      serverUrl,
+      username,
+      password,
+      onClient: (c) => {
+        stopPrinting = printMessages(c, out);
+      },
+    });
   } catch (error) {
     const lines = isUnreachable(error)
       ? unreachableLines(serverUrl)
@@ -100,7 +113,6 @@ export async function runPiped(options: PipedOptions): Promise<number> {
     err.write(`${lines.join('\n')}\n`);
     return 1;
   }
-  const stopPrinting = printMessages(client, out);
   const stopNotices = printNotices(client, err);
 
   const lines = createInterface({ input: options.input, crlfDelay: Number.POSITIVE_INFINITY });

@@ -55,6 +55,10 @@ const OLDER_PAGE = 50;
  */
 const SYNC_LOOKBACK_IDS = 100;
 
+/** How a message reached the client: as it happened, by catching up, or as older history. */
+export type MessageOrigin = 'live' | 'sync' | 'history';
+export type MessageListener = (messages: readonly Message[], origin: MessageOrigin) => void;
+
 type AckResult<T> = ({ success: true } & T) | { success: false; message: string };
 
 /**
@@ -67,6 +71,7 @@ export class ChatClient {
   readonly http: HttpApi;
   private state: ChatState;
   private readonly listeners = new Set<(state: ChatState) => void>();
+  private readonly messageListeners = new Set<MessageListener>();
   private connectedOnce = false;
   private typingSentAt = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -111,6 +116,20 @@ export class ChatClient {
   subscribe(listener: (state: ChatState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Hears every message as it arrives, with its origin, whether or not its room is known yet
+   * (a message can arrive before the room list does). For clients that print a stream.
+   */
+  onMessages(listener: MessageListener): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  private announce(messages: readonly Message[], origin: MessageOrigin): void {
+    if (messages.length === 0) return;
+    for (const listener of this.messageListeners) listener(messages, origin);
   }
 
   private update(change: (state: ChatState) => ChatState): void {
@@ -172,9 +191,12 @@ export class ChatClient {
         statusText: `Cannot connect to server at ${this.options.serverUrl}`,
       }));
     });
-    s.on('new_message', (message) => this.update((st) => receiveMessages(st, [message])));
+    s.on('new_message', (message) => {
+      this.update((st) => receiveMessages(st, [message]));
+      this.announce([message], 'live');
+    });
     // Room history is not news: only what arrived since the connection dropped counts unread.
-    s.on('message_history', ({ room, messages }) =>
+    s.on('message_history', ({ room, messages }) => {
       this.update((st) => {
         if (!st.rooms[room]) {
           this.stashEarly(room, { messages });
@@ -184,8 +206,9 @@ export class ChatClient {
         const view = next.rooms[room];
         if (!view || messages.length >= LIMITS.historyOnJoin) return next;
         return { ...next, rooms: { ...next.rooms, [room]: { ...view, hasOlder: false } } };
-      }),
-    );
+      });
+      this.announce(messages, 'history');
+    });
     s.on('user_joined', (n) =>
       this.update((st) => addRoomNotice(st, n.room, n.message, n.timestamp)),
     );
@@ -295,6 +318,7 @@ export class ChatClient {
       });
       if (!r.success) return false;
       this.update((st) => receiveMessages(st, r.messages));
+      this.announce(r.messages, 'sync');
       cursor = r.messages.at(-1)?.id ?? cursor;
       if (!r.has_more || r.messages.length === 0) return true;
     }
@@ -329,8 +353,10 @@ export class ChatClient {
       room: pending.room,
       client_id: pending.clientId,
     });
-    if (r.success) this.update((st) => receiveMessages(st, [r.message]));
-    else if (r.message !== 'No answer from server') {
+    if (r.success) {
+      this.update((st) => receiveMessages(st, [r.message]));
+      this.announce([r.message], 'live');
+    } else if (r.message !== 'No answer from server') {
       this.update((st) => addNotice(failPending(st, pending.clientId, r.message), r.message));
     }
   }
@@ -408,6 +434,7 @@ export class ChatClient {
       return;
     }
     this.update((st) => receiveOlder(st, roomId, r.messages, r.messages.length >= OLDER_PAGE));
+    this.announce(r.messages, 'history');
   }
 
   /** Call on every keystroke: tells the room at most every 2 s, and stops after 3 s idle. */
