@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ERRORS, type Message } from '../src/protocol/index.js';
 import {
   api,
@@ -10,25 +10,10 @@ import {
   type TestSocket,
   uniqueName,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { sharedServer } from './helpers/sockets.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-const open: TestSocket[] = [];
-async function online(token: string) {
-  const socket = await connectSocket(server, token);
-  open.push(socket);
-  return socket;
-}
-afterAll(() => {
-  for (const socket of open) socket.close();
-});
+const suite = sharedServer();
+const online = suite.online;
 
 const freshRoom = () => uniqueName('m').toLowerCase();
 
@@ -48,14 +33,14 @@ async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
 
 describe('send_message', () => {
   it('acks with the stored message only once it is in the store, and broadcasts the same', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const a = await online(alice.token);
     const b = await online(bob.token);
     const incoming = nextEvent(b, 'new_message', (m) => m.content === 'stored first');
     const ack = await request(a, 'send_message', { content: 'stored first', client_id: 'k1' });
     expect(ack.success).toBe(true);
     const message = ack.message as Message;
-    const [stored] = await server.store.messages.roomHistory('general', message.id + 1, 1);
+    const [stored] = await suite.server.store.messages.roomHistory('general', message.id + 1, 1);
     expect(stored).toEqual(message);
     expect(message).toEqual({
       id: expect.any(Number),
@@ -70,9 +55,9 @@ describe('send_message', () => {
 
   it('delivers to every socket of every member, both tabs of one user included, and not to others', async () => {
     const [alice, bob, carol] = [
-      await newUser(server),
-      await newUser(server),
-      await newUser(server),
+      await newUser(suite.server),
+      await newUser(suite.server),
+      await newUser(suite.server),
     ];
     const room = freshRoom();
     const tab1 = await online(alice.token);
@@ -92,7 +77,7 @@ describe('send_message', () => {
   });
 
   it('sends to general when no room is given, always as the socket user', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const a = await online(alice.token);
     const message = await send(a, {
       content: 'default room',
@@ -104,7 +89,7 @@ describe('send_message', () => {
   });
 
   it('stores content exactly as typed and accepts 4000 emoji', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     for (const content of ['<b>bold?</b> &amp; "q"', '😀'.repeat(4000), ' padded \n']) {
       expect((await send(a, { content })).content).toBe(content);
@@ -122,13 +107,13 @@ describe('send_message', () => {
       ERRORS.roomNotFound,
     ],
   ])('answers %s in the ack', async (_, payload, message) => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     expect(await request(a, 'send_message', payload)).toEqual({ success: false, message });
   });
 
   it('answers 403 "You must join the chat first" for a room the user is not in', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -137,12 +122,12 @@ describe('send_message', () => {
       success: false,
       message: ERRORS.notMember,
     });
-    const stored = await server.store.messages.roomHistory(room, undefined, 10);
+    const stored = await suite.server.store.messages.roomHistory(room, undefined, 10);
     expect(stored).toEqual([]);
   });
 
   it('reports a failure without an ack as an error event', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     const error = nextEvent(a, 'error');
     a.emit('send_message', { content: '' });
@@ -150,7 +135,7 @@ describe('send_message', () => {
   });
 
   it('sends without an ack too', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     const seen = nextEvent(a, 'new_message', (m) => m.content === 'fire and forget');
     a.emit('send_message', { content: 'fire and forget' });
@@ -160,7 +145,7 @@ describe('send_message', () => {
 
 describe('client_id retries', () => {
   it('returns the stored message for a repeated client_id and broadcasts nothing new', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -172,12 +157,12 @@ describe('client_id retries', () => {
     expect(again).toEqual(first);
     await sentinel(a, b, room);
     expect(bobSees.filter((m) => m.client_id === 'retry-1')).toEqual([first]);
-    const stored = await server.store.messages.roomHistory(room, undefined, 10);
+    const stored = await suite.server.store.messages.roomHistory(room, undefined, 10);
     expect(stored.filter((m) => m.client_id === 'retry-1')).toHaveLength(1);
   });
 
   it('dedupes retries sent at the same moment', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -188,11 +173,11 @@ describe('client_id retries', () => {
     );
     const ids = new Set(acks.map((ack) => (ack.message as Message).id));
     expect(ids.size).toBe(1);
-    expect(await server.store.messages.roomHistory(room, undefined, 10)).toHaveLength(1);
+    expect(await suite.server.store.messages.roomHistory(room, undefined, 10)).toHaveLength(1);
   });
 
   it('treats the same client_id in another room or from another user as a new message', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -205,7 +190,7 @@ describe('client_id retries', () => {
   });
 
   it('answers 400 for a client_id that is empty or over 100 characters', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     for (const client_id of ['', 'c'.repeat(101)]) {
       expect(await request(a, 'send_message', { content: 'x', client_id })).toEqual({
@@ -218,7 +203,7 @@ describe('client_id retries', () => {
 
 describe('history', () => {
   it('pages back with before and limit, oldest first, default 50 and at most 100', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -239,7 +224,7 @@ describe('history', () => {
   });
 
   it('refuses the history of a room the user is not in', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -253,7 +238,7 @@ describe('history', () => {
 
 describe('sync', () => {
   it('returns what the user missed in pages of 500 with has_more, no gaps, no duplicates', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const hidden = freshRoom();
     const a = await online(alice.token);
@@ -294,7 +279,7 @@ describe('sync', () => {
   });
 
   it('answers has_more false with nothing new', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     const last = await send(a, { content: 'latest' });
     const ack = await request(a, 'sync', { last_id: Number.MAX_SAFE_INTEGER });
@@ -304,7 +289,7 @@ describe('sync', () => {
   });
 
   it('after a reconnect, gives exactly the messages sent while disconnected', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -330,7 +315,7 @@ describe('sync', () => {
   });
 
   it('answers 400 for a missing or malformed last_id', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     for (const payload of [{}, { last_id: -1 }, { last_id: 'x' }, { last_id: 1.5 }]) {
       const ack = await request(a, 'sync', payload);
@@ -340,15 +325,10 @@ describe('sync', () => {
 });
 
 describe('message rate limit', () => {
-  let limited: TestServer;
-  beforeAll(async () => {
-    limited = await startTestServer({ config: { messagesMax: 2, messagesWindowSeconds: 60 } });
-  });
-  afterAll(async () => {
-    await limited.close();
-  });
+  const limitedSuite = sharedServer({ config: { messagesMax: 2, messagesWindowSeconds: 60 } });
 
   it('answers 429 "Too many requests, slow down" in the ack past the per-user limit', async () => {
+    const limited = limitedSuite.server;
     const [alice, bob] = [await newUser(limited), await newUser(limited)];
     const a = await connectSocket(limited, alice.token);
     const b = await connectSocket(limited, bob.token);

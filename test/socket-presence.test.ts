@@ -1,35 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compareUsernames, ERRORS, type Message } from '../src/protocol/index.js';
 import {
   api,
   collect,
-  connectSocket,
   newUser,
   nextEvent,
   request,
   type TestSocket,
   uniqueName,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { closeAndForget, serverForgot } from './helpers/sockets.js';
+import { closeAndForget, serverForgot, sharedServer } from './helpers/sockets.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-const open: TestSocket[] = [];
-async function online(token: string) {
-  const socket = await connectSocket(server, token);
-  open.push(socket);
-  return socket;
-}
-afterAll(() => {
-  for (const socket of open) socket.close();
-});
+const suite = sharedServer();
+const online = suite.online;
 
 /** A public room of its own for each test, so tests do not hear each other. */
 const freshRoom = () => uniqueName('r').toLowerCase();
@@ -46,10 +29,10 @@ async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
 
 describe('join', () => {
   it('joins general by default, acking the Room and sending its last 100 messages oldest first', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     for (let i = 0; i < 105; i++) {
       await api(
-        server,
+        suite.server,
         'POST',
         '/send',
         { recipient: 'general', content: `old ${i}` },
@@ -66,12 +49,14 @@ describe('join', () => {
     expect(messages).toHaveLength(100);
     const ids = messages.map((m: Message) => m.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    expect(messages).toEqual(await server.store.messages.roomHistory('general', undefined, 100));
+    expect(messages).toEqual(
+      await suite.server.store.messages.roomHistory('general', undefined, 100),
+    );
     expect(messages.at(-1)?.content).toBe('old 104');
   });
 
   it('accepts an empty payload, null, or {} alike, and ignores a username field', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const socket = await online(alice.token);
     for (const payload of [[], [null], [{}], [{ username: 'someone-else' }]]) {
       const ack = await request(socket, 'join', ...payload);
@@ -82,7 +67,7 @@ describe('join', () => {
   });
 
   it('joins a named public room, creating it, and makes the user a member', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const socket = await online(alice.token);
     const name = `Chess-${Math.random().toString(36).slice(2, 8)}`;
     const ack = await request(socket, 'join', { room: name });
@@ -93,12 +78,12 @@ describe('join', () => {
       admin: null,
       members: [alice.username],
     });
-    const rooms = await api(server, 'GET', '/rooms', undefined, alice.token);
+    const rooms = await api(suite.server, 'GET', '/rooms', undefined, alice.token);
     expect((rooms.body.rooms as { id: string }[]).map((r) => r.id)).toContain(name.toLowerCase());
   });
 
   it('tells the others "<user> joined <room>" (not the joiner) and everyone the new user list', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -123,12 +108,12 @@ describe('join', () => {
 
   it('answers 400 for a malformed room name, 403 for a group of others and 404 for an unknown id', async () => {
     const [alice, bob, carol] = [
-      await newUser(server),
-      await newUser(server),
-      await newUser(server),
+      await newUser(suite.server),
+      await newUser(suite.server),
+      await newUser(suite.server),
     ];
     const group = await api(
-      server,
+      suite.server,
       'POST',
       '/create_room',
       { participants: [bob.username] },
@@ -152,7 +137,7 @@ describe('join', () => {
 
 describe('presence across tabs', () => {
   it('announces a user once for two tabs, and their departure only when the last tab closes', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -170,7 +155,7 @@ describe('presence across tabs', () => {
       [alice.username, bob.username].sort(compareUsernames),
     );
 
-    await closeAndForget(server, tab1);
+    await closeAndForget(suite.server, tab1);
     await sentinel(tab2, b, room);
     expect(left.filter((p) => p.room === room)).toEqual([]);
 
@@ -188,7 +173,7 @@ describe('presence across tabs', () => {
   });
 
   it('sends user_left to the rooms the user was present in when their only socket disconnects', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const [r1, r2] = [freshRoom(), freshRoom()];
     const b = await online(bob.token);
     await request(b, 'join', { room: r1 });
@@ -206,47 +191,47 @@ describe('presence across tabs', () => {
   });
 
   it('keeps a user online while any socket is open', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const b = await online(bob.token);
     const tab1 = await online(alice.token);
     const tab2 = await online(alice.token);
     expect((await request(b, 'get_online_users', {})).users).toContain(alice.username);
-    await closeAndForget(server, tab1);
+    await closeAndForget(suite.server, tab1);
     expect((await request(b, 'get_online_users', {})).users).toContain(alice.username);
-    await closeAndForget(server, tab2);
+    await closeAndForget(suite.server, tab2);
     expect((await request(b, 'get_online_users', {})).users).not.toContain(alice.username);
   });
 });
 
 describe('REST pollers', () => {
   it('appear in the user lists of their rooms when they start polling', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
-    await api(server, 'POST', '/join_room', { room }, bob.token);
+    await api(suite.server, 'POST', '/join_room', { room }, bob.token);
     const list = nextEvent(
       a,
       'update_users',
       (p) => p.room === room && p.users.includes(bob.username),
     );
-    await api(server, 'GET', '/messages?last_id=0&limit=1', undefined, bob.token);
+    await api(suite.server, 'GET', '/messages?last_id=0&limit=1', undefined, bob.token);
     expect((await list).users).toEqual([alice.username, bob.username].sort(compareUsernames));
-    const http = await api(server, 'GET', `/online?room=${room}`, undefined, alice.token);
+    const http = await api(suite.server, 'GET', `/online?room=${room}`, undefined, alice.token);
     expect(http.body.users).toEqual([alice.username, bob.username].sort(compareUsernames));
   });
 });
 
 describe('a socket that disconnects in the middle of a join', () => {
   it('does not stay online or get announced as present', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
     const bobHears = collect(b, 'user_joined');
 
     // Hold alice's join right after its last database read, until she is gone.
-    const messages = server.store.messages;
+    const messages = suite.server.store.messages;
     const original = messages.roomHistory.bind(messages);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -270,7 +255,7 @@ describe('a socket that disconnects in the middle of a join', () => {
       a.emit('join', { room });
       await holding;
       a.close();
-      await serverForgot(server, id);
+      await serverForgot(suite.server, id);
       release();
       // What is left of the join runs in this turn of the event loop (no I/O).
       await new Promise((resolve) => setImmediate(resolve));
@@ -286,9 +271,9 @@ describe('a socket that disconnects in the middle of a join', () => {
 describe('typing', () => {
   it('relays user_typing to the other members of the room only', async () => {
     const [alice, bob, carol] = [
-      await newUser(server),
-      await newUser(server),
-      await newUser(server),
+      await newUser(suite.server),
+      await newUser(suite.server),
+      await newUser(suite.server),
     ];
     const room = freshRoom();
     const a = await online(alice.token);
@@ -311,7 +296,7 @@ describe('typing', () => {
   });
 
   it('tells the others the user stopped typing when their socket goes away mid-sentence', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -326,7 +311,7 @@ describe('typing', () => {
   });
 
   it('answers 403 for typing in a room the user is not in, and 400 for a non-boolean', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -342,7 +327,7 @@ describe('typing', () => {
 
 describe('get_online_users', () => {
   it('answers in the ack and with an online_users event, sorted case-insensitively', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     const event = nextEvent(a, 'online_users');
     const ack = await request(a, 'get_online_users', {});
@@ -354,7 +339,7 @@ describe('get_online_users', () => {
   });
 
   it('works without a payload and without an ack', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     const event = nextEvent(a, 'online_users');
     a.emit('get_online_users', undefined as never);
@@ -363,9 +348,9 @@ describe('get_online_users', () => {
 
   it('lists the users present in one room, and refuses rooms the user is not in', async () => {
     const [alice, bob, carol] = [
-      await newUser(server),
-      await newUser(server),
-      await newUser(server),
+      await newUser(suite.server),
+      await newUser(suite.server),
+      await newUser(suite.server),
     ];
     const room = freshRoom();
     const a = await online(alice.token);

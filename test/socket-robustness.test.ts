@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLIENT_EVENTS, ERRORS, type Message } from '../src/protocol/index.js';
 import {
   collect,
@@ -8,16 +8,9 @@ import {
   request,
   type TestSocket,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
-import { disconnected } from './helpers/sockets.js';
+import { disconnected, sharedServer } from './helpers/sockets.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const suite = sharedServer();
 
 const big = 'x'.repeat(500_000);
 let deep: unknown = 'bottom';
@@ -92,8 +85,8 @@ function emitRaw(socket: TestSocket, event: string, payload: unknown, ack?: (r: 
 
 describe('malformed socket traffic', () => {
   it('answers every malformed event in its ack with the envelope and keeps the socket', async () => {
-    const alice = await newUser(server);
-    const socket = await connectSocket(server, alice.token);
+    const alice = await newUser(suite.server);
+    const socket = await connectSocket(suite.server, alice.token);
     const disconnects: string[] = [];
     socket.on('disconnect', (reason) => disconnects.push(reason));
     const answers: Promise<unknown>[] = [];
@@ -135,8 +128,8 @@ describe('malformed socket traffic', () => {
   });
 
   it('reports malformed events without an ack as error events and keeps the socket', async () => {
-    const alice = await newUser(server);
-    const socket = await connectSocket(server, alice.token);
+    const alice = await newUser(suite.server);
+    const socket = await connectSocket(suite.server, alice.token);
     const errors = collect(socket, 'error');
     for (const event of ['join', 'leave', 'send_message', 'history', 'sync', 'nope']) {
       for (const payload of PAYLOADS) emitRaw(socket, event, payload);
@@ -155,8 +148,8 @@ describe('malformed socket traffic', () => {
   });
 
   it('gives the clear error for an over-long field in a packet under 1 MiB', async () => {
-    const alice = await newUser(server);
-    const socket = await connectSocket(server, alice.token);
+    const alice = await newUser(suite.server);
+    const socket = await connectSocket(suite.server, alice.token);
     const ack = await request(socket, 'send_message', { content: 'y'.repeat(900_000) });
     expect(ack).toEqual({ success: false, message: ERRORS.messageTooLong });
     expect(socket.connected).toBe(true);
@@ -164,9 +157,9 @@ describe('malformed socket traffic', () => {
   });
 
   it('closes only the connection that sends a packet over 1 MiB', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
-    const rude = await connectSocket(server, alice.token);
-    const polite = await connectSocket(server, bob.token);
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const rude = await connectSocket(suite.server, alice.token);
+    const polite = await connectSocket(suite.server, bob.token);
     const gone = disconnected(rude);
     rude.emit('send_message', { content: 'z'.repeat(1_100_000) });
     await gone;

@@ -1,34 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ERRORS, type Message, type Room } from '../src/protocol/index.js';
 import {
   api,
   collect,
-  connectSocket,
   newUser,
   nextEvent,
   request,
   type TestSocket,
   uniqueName,
 } from './helpers/clients.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { sharedServer } from './helpers/sockets.js';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-const open: TestSocket[] = [];
-async function online(token: string) {
-  const socket = await connectSocket(server, token);
-  open.push(socket);
-  return socket;
-}
-afterAll(() => {
-  for (const socket of open) socket.close();
-});
+const suite = sharedServer();
+const online = suite.online;
 
 const freshRoom = () => uniqueName('g').toLowerCase();
 
@@ -49,9 +33,9 @@ async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
 describe('create_room', () => {
   it('creates a group, tells every member with room_created and subscribes their sockets at once', async () => {
     const [alice, bob, carol] = [
-      await newUser(server),
-      await newUser(server),
-      await newUser(server),
+      await newUser(suite.server),
+      await newUser(suite.server),
+      await newUser(suite.server),
     ];
     const a = await online(alice.token);
     const bTab1 = await online(bob.token);
@@ -79,7 +63,7 @@ describe('create_room', () => {
   });
 
   it('answers 404 "Unknown user: <name>" for a participant who does not exist', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const a = await online(alice.token);
     expect(
       await request(a, 'create_room', { participants: [bob.username, 'no_such_person'] }),
@@ -87,7 +71,7 @@ describe('create_room', () => {
   });
 
   it('answers 400 without another participant', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     for (const participants of [[], [alice.username]]) {
       expect(await request(a, 'create_room', { participants })).toEqual({
@@ -98,11 +82,11 @@ describe('create_room', () => {
   });
 
   it('tells the members of a group created over HTTP too', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const b = await online(bob.token);
     const told = nextEvent(b, 'room_created');
     const response = await api(
-      server,
+      suite.server,
       'POST',
       '/create_room',
       { participants: [bob.username] },
@@ -115,7 +99,7 @@ describe('create_room', () => {
 
 describe('open_direct', () => {
   it('creates the direct room once and returns the same room from either side', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const a = await online(alice.token);
     const b = await online(bob.token);
     const told = nextEvent(b, 'room_created');
@@ -138,7 +122,7 @@ describe('open_direct', () => {
   });
 
   it('answers 404 for an unknown user and 400 for oneself', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     expect(await request(a, 'open_direct', { username: 'nobody_at_all' })).toEqual({
       success: false,
@@ -153,7 +137,7 @@ describe('open_direct', () => {
 
 describe('leave', () => {
   it('stops delivery to every socket of the user and tells those still there', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const tab1 = await online(alice.token);
     const tab2 = await online(alice.token);
@@ -178,10 +162,10 @@ describe('leave', () => {
   });
 
   it('answers 403 for a room the user is not in and 404 for an unknown room', async () => {
-    const alice = await newUser(server);
+    const alice = await newUser(suite.server);
     const a = await online(alice.token);
     const room = freshRoom();
-    await api(server, 'POST', '/join_room', { room }, (await newUser(server)).token);
+    await api(suite.server, 'POST', '/join_room', { room }, (await newUser(suite.server)).token);
     expect(await request(a, 'leave', { room })).toEqual({
       success: false,
       message: ERRORS.notMember,
@@ -193,14 +177,14 @@ describe('leave', () => {
   });
 
   it('applies to sockets when the user leaves over HTTP', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
     await request(a, 'join', { room });
     await request(b, 'join', { room });
     const bobHears = nextEvent(b, 'user_left', (p) => p.username === alice.username);
-    await api(server, 'POST', '/leave_room', { room_id: room }, alice.token);
+    await api(suite.server, 'POST', '/leave_room', { room_id: room }, alice.token);
     await bobHears;
     const seen = collect(a, 'new_message');
     await send(b, room, 'alice is gone');
@@ -211,13 +195,13 @@ describe('leave', () => {
 
 describe('joining over HTTP', () => {
   it('subscribes the sockets the user already has', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
     await request(b, 'join', { room });
     const joined = nextEvent(b, 'user_joined', (p) => p.username === alice.username);
-    await api(server, 'POST', '/join_room', { room }, alice.token);
+    await api(suite.server, 'POST', '/join_room', { room }, alice.token);
     await joined;
     const delivered = nextEvent(a, 'new_message', (m) => m.room === room);
     const message = await send(b, room, 'welcome');

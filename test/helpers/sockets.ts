@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
-import type { TestSocket } from './clients.js';
-import type { TestServer } from './server.js';
+import { afterAll, beforeAll } from 'vitest';
+import { connectSocket, type TestSocket } from './clients.js';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 /**
  * A socket whose listeners can be attached before it connects (for events the server sends
@@ -48,4 +49,29 @@ export async function closeAndForget(server: Pick<TestServer, 'app'>, socket: Te
   const id = socket.id;
   socket.close();
   if (id !== undefined) await serverForgot(server, id);
+}
+
+/**
+ * One server for a whole test file: started before the first test, closed (with every socket
+ * `online()` opened) after the last. `suite.server` is set once the file's tests run.
+ */
+export function sharedServer(options: TestServerOptions = {}) {
+  const open: TestSocket[] = [];
+  const suite = {
+    server: undefined as unknown as TestServer,
+    /** A connected socket for `token`, closed with the suite. */
+    async online(token: string): Promise<TestSocket> {
+      const socket = await connectSocket(suite.server, token);
+      open.push(socket);
+      return socket;
+    },
+  };
+  beforeAll(async () => {
+    suite.server = await startTestServer(options);
+  });
+  afterAll(async () => {
+    for (const socket of open) socket.close();
+    await suite.server.close();
+  });
+  return suite;
 }
