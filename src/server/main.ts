@@ -1,7 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { connectScaleOut } from './realtime/redis-scale-out.js';
 import { coalescingStats } from './realtime/write-coalescing.js';
 import { startEventLoopProbe } from './shared/event-loop-probe.js';
 import { openStore } from './storage/store.js';
@@ -29,7 +28,10 @@ async function main(): Promise<void> {
   });
   // Several nodes (REDIS_URL): the Socket.IO Redis adapter and presence in Redis.
   if (config.redisUrl) logger.info('connecting to Redis');
-  const scaleOut = config.redisUrl ? await connectScaleOut(config, logger) : undefined;
+  // Loaded only then: a single node never loads the Redis client.
+  const scaleOut = config.redisUrl
+    ? await (await import('./realtime/redis-scale-out.js')).connectScaleOut(config, logger)
+    : undefined;
   const app = await buildApp({
     config,
     store,

@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database, Dialect } from './schema.js';
 
@@ -33,8 +32,13 @@ export function sqlitePath(url: string): string {
   return url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
 }
 
-// int8 (bigserial ids) as numbers: ids stay far below 2^53.
-pg.types.setTypeParser(20, (value) => Number(value));
+/** The pg driver, loaded only for PostgreSQL (a SQLite node never pays for it). */
+async function loadPg() {
+  const { default: pg } = await import('pg');
+  // int8 (bigserial ids) as numbers: ids stay far below 2^53.
+  pg.types.setTypeParser(20, (value) => Number(value));
+  return pg;
+}
 
 /**
  * Migrates, closing the connection when that fails. Several nodes may start at once: the
@@ -52,6 +56,7 @@ async function migrated(db: Kysely<Database>, dialect: Dialect): Promise<void> {
 /** Opens the database named by `url`, migrated to the newest schema. */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Connection> {
   if (isPostgresUrl(url)) {
+    const pg = await loadPg();
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
