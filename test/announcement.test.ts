@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, newUser, nextEvent, request } from './helpers/clients.js';
+import { collect, newUser, newUsers, nextEvent, request } from './helpers/clients.js';
 import { inject } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { openSocket } from './helpers/sockets.js';
@@ -68,7 +68,7 @@ describe('with an announcement file', () => {
   });
 
   it('pushes every change of the file to every connected socket, and GET follows', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = await newUsers(server, 2);
     const a = openSocket(server, alice.token);
     const b = openSocket(server, bob.token);
     await Promise.all([

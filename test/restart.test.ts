@@ -4,7 +4,7 @@ import {
   api,
   collect,
   connectSocket,
-  newUser,
+  newUsers,
   nextEvent,
   PASSWORD,
   request,
@@ -30,7 +30,7 @@ async function start(dir?: string) {
 describe('a restart on the same database', () => {
   it('keeps accounts, sessions, rooms, memberships and messages', async () => {
     const first = await start();
-    const [alice, bob] = [await newUser(first), await newUser(first)];
+    const [alice, bob] = await newUsers(first, 2);
     const group = await api(
       first,
       'POST',
@@ -87,7 +87,7 @@ describe('a restart on the same database', () => {
 
   it('still recognises a client_id retry after the restart, broadcasting nothing new', async () => {
     const first = await start();
-    const [alice, bob] = [await newUser(first), await newUser(first)];
+    const [alice, bob] = await newUsers(first, 2);
     let a = await connectSocket(first, alice.token);
     const original = await request(a, 'send_message', {
       content: 'exactly once',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../src/protocol/index.js';
-import { api, newUser, nextEvent, request, uniqueName } from './helpers/clients.js';
+import { api, newUser, newUsers, nextEvent, request, uniqueName } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { openSocket } from './helpers/sockets.js';
 
@@ -42,7 +42,7 @@ async function holdRoomRead(username: string) {
 
 describe('membership changes while a socket connects', () => {
   it('subscribes the new socket to a room the user was added to during its handshake', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = await newUsers(server, 2);
     const hold = await holdRoomRead(alice.username);
     const { socket, connected } = openSocket(server, alice.token);
     await hold.holding;
@@ -63,7 +63,7 @@ describe('membership changes while a socket connects', () => {
   });
 
   it('does not subscribe the new socket to a room the user left during its handshake', async () => {
-    const [alice, bob] = [await newUser(server), await newUser(server)];
+    const [alice, bob] = await newUsers(server, 2);
     const room = uniqueName('left').toLowerCase();
     await api(server, 'POST', '/join_room', { room }, alice.token);
     await api(server, 'POST', '/join_room', { room }, bob.token);

@@ -5,6 +5,7 @@ import {
   collect,
   connectSocket,
   newUser,
+  newUsers,
   nextEvent,
   request,
   type TestSocket,
@@ -33,7 +34,7 @@ async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
 
 describe('send_message', () => {
   it('acks with the stored message only once it is in the store, and broadcasts the same', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const a = await online(alice.token);
     const b = await online(bob.token);
     const incoming = nextEvent(b, 'new_message', (m) => m.content === 'stored first');
@@ -54,11 +55,7 @@ describe('send_message', () => {
   });
 
   it('delivers to every socket of every member, both tabs of one user included, and not to others', async () => {
-    const [alice, bob, carol] = [
-      await newUser(suite.server),
-      await newUser(suite.server),
-      await newUser(suite.server),
-    ];
+    const [alice, bob, carol] = await newUsers(suite.server, 3);
     const room = freshRoom();
     const tab1 = await online(alice.token);
     const tab2 = await online(alice.token);
@@ -77,7 +74,7 @@ describe('send_message', () => {
   });
 
   it('sends to general when no room is given, always as the socket user', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const a = await online(alice.token);
     const message = await send(a, {
       content: 'default room',
@@ -113,7 +110,7 @@ describe('send_message', () => {
   });
 
   it('answers 403 "You must join the chat first" for a room the user is not in', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -145,7 +142,7 @@ describe('send_message', () => {
 
 describe('client_id retries', () => {
   it('returns the stored message for a repeated client_id and broadcasts nothing new', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -177,7 +174,7 @@ describe('client_id retries', () => {
   });
 
   it('treats the same client_id in another room or from another user as a new message', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -224,7 +221,7 @@ describe('history', () => {
   });
 
   it('refuses the history of a room the user is not in', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -238,7 +235,7 @@ describe('history', () => {
 
 describe('sync', () => {
   it('returns what the user missed in pages of 500 with has_more, no gaps, no duplicates', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const hidden = freshRoom();
     const a = await online(alice.token);
@@ -289,7 +286,7 @@ describe('sync', () => {
   });
 
   it('after a reconnect, gives exactly the messages sent while disconnected', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -329,7 +326,7 @@ describe('message rate limit', () => {
 
   it('answers 429 "Too many requests, slow down" in the ack past the per-user limit', async () => {
     const limited = limitedSuite.server;
-    const [alice, bob] = [await newUser(limited), await newUser(limited)];
+    const [alice, bob] = await newUsers(limited, 2);
     const a = await connectSocket(limited, alice.token);
     const b = await connectSocket(limited, bob.token);
     expect((await request(a, 'send_message', { content: '1' })).success).toBe(true);

@@ -4,6 +4,7 @@ import {
   api,
   collect,
   newUser,
+  newUsers,
   nextEvent,
   request,
   type TestSocket,
@@ -83,7 +84,7 @@ describe('join', () => {
   });
 
   it('tells the others "<user> joined <room>" (not the joiner) and everyone the new user list', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -107,11 +108,7 @@ describe('join', () => {
   });
 
   it('answers 400 for a malformed room name, 403 for a group of others and 404 for an unknown id', async () => {
-    const [alice, bob, carol] = [
-      await newUser(suite.server),
-      await newUser(suite.server),
-      await newUser(suite.server),
-    ];
+    const [alice, bob, carol] = await newUsers(suite.server, 3);
     const group = await api(
       suite.server,
       'POST',
@@ -137,7 +134,7 @@ describe('join', () => {
 
 describe('presence across tabs', () => {
   it('announces a user once for two tabs, and their departure only when the last tab closes', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -173,7 +170,7 @@ describe('presence across tabs', () => {
   });
 
   it('sends user_left to the rooms the user was present in when their only socket disconnects', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const [r1, r2] = [freshRoom(), freshRoom()];
     const b = await online(bob.token);
     await request(b, 'join', { room: r1 });
@@ -191,7 +188,7 @@ describe('presence across tabs', () => {
   });
 
   it('keeps a user online while any socket is open', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const b = await online(bob.token);
     const tab1 = await online(alice.token);
     const tab2 = await online(alice.token);
@@ -205,7 +202,7 @@ describe('presence across tabs', () => {
 
 describe('REST pollers', () => {
   it('appear in the user lists of their rooms when they start polling', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     await request(a, 'join', { room });
@@ -224,7 +221,7 @@ describe('REST pollers', () => {
 
 describe('a socket that disconnects in the middle of a join', () => {
   it('does not stay online or get announced as present', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -270,11 +267,7 @@ describe('a socket that disconnects in the middle of a join', () => {
 
 describe('typing', () => {
   it('relays user_typing to the other members of the room only', async () => {
-    const [alice, bob, carol] = [
-      await newUser(suite.server),
-      await newUser(suite.server),
-      await newUser(suite.server),
-    ];
+    const [alice, bob, carol] = await newUsers(suite.server, 3);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -296,7 +289,7 @@ describe('typing', () => {
   });
 
   it('tells the others the user stopped typing when their socket goes away mid-sentence', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -311,7 +304,7 @@ describe('typing', () => {
   });
 
   it('answers 403 for typing in a room the user is not in, and 400 for a non-boolean', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const b = await online(bob.token);
     await request(b, 'join', { room });
@@ -347,11 +340,7 @@ describe('get_online_users', () => {
   });
 
   it('lists the users present in one room, and refuses rooms the user is not in', async () => {
-    const [alice, bob, carol] = [
-      await newUser(suite.server),
-      await newUser(suite.server),
-      await newUser(suite.server),
-    ];
+    const [alice, bob, carol] = await newUsers(suite.server, 3);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);

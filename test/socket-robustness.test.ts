@@ -4,6 +4,7 @@ import {
   collect,
   connectSocket,
   newUser,
+  newUsers,
   nextEvent,
   request,
   type TestSocket,
@@ -157,7 +158,7 @@ describe('malformed socket traffic', () => {
   });
 
   it('closes only the connection that sends a packet over 1 MiB', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const rude = await connectSocket(suite.server, alice.token);
     const polite = await connectSocket(suite.server, bob.token);
     const gone = disconnected(rude);

@@ -4,6 +4,7 @@ import {
   api,
   collect,
   newUser,
+  newUsers,
   nextEvent,
   request,
   type TestSocket,
@@ -32,11 +33,7 @@ async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
 
 describe('create_room', () => {
   it('creates a group, tells every member with room_created and subscribes their sockets at once', async () => {
-    const [alice, bob, carol] = [
-      await newUser(suite.server),
-      await newUser(suite.server),
-      await newUser(suite.server),
-    ];
+    const [alice, bob, carol] = await newUsers(suite.server, 3);
     const a = await online(alice.token);
     const bTab1 = await online(bob.token);
     const bTab2 = await online(bob.token);
@@ -63,7 +60,7 @@ describe('create_room', () => {
   });
 
   it('answers 404 "Unknown user: <name>" for a participant who does not exist', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const a = await online(alice.token);
     expect(
       await request(a, 'create_room', { participants: [bob.username, 'no_such_person'] }),
@@ -82,7 +79,7 @@ describe('create_room', () => {
   });
 
   it('tells the members of a group created over HTTP too', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const b = await online(bob.token);
     const told = nextEvent(b, 'room_created');
     const response = await api(
@@ -99,7 +96,7 @@ describe('create_room', () => {
 
 describe('open_direct', () => {
   it('creates the direct room once and returns the same room from either side', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const a = await online(alice.token);
     const b = await online(bob.token);
     const told = nextEvent(b, 'room_created');
@@ -137,7 +134,7 @@ describe('open_direct', () => {
 
 describe('leave', () => {
   it('stops delivery to every socket of the user and tells those still there', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const tab1 = await online(alice.token);
     const tab2 = await online(alice.token);
@@ -177,7 +174,7 @@ describe('leave', () => {
   });
 
   it('applies to sockets when the user leaves over HTTP', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);
@@ -195,7 +192,7 @@ describe('leave', () => {
 
 describe('joining over HTTP', () => {
   it('subscribes the sockets the user already has', async () => {
-    const [alice, bob] = [await newUser(suite.server), await newUser(suite.server)];
+    const [alice, bob] = await newUsers(suite.server, 2);
     const room = freshRoom();
     const a = await online(alice.token);
     const b = await online(bob.token);

@@ -106,3 +106,18 @@ export function collect<E extends keyof ServerToClientEvents>(socket: TestSocket
     seen.push(payload)) as never);
   return seen;
 }
+
+type TestUser = { username: string; token: string };
+type Tuple<T, N extends number, R extends T[] = []> = R['length'] extends N
+  ? R
+  : Tuple<T, N, [...R, T]>;
+
+/** `count` new users, registered and logged in one after another. */
+export async function newUsers<N extends number>(
+  server: Pick<TestServer, 'url'>,
+  count: N,
+): Promise<Tuple<TestUser, N>> {
+  const users: TestUser[] = [];
+  for (let i = 0; i < count; i++) users.push(await newUser(server));
+  return users as Tuple<TestUser, N>;
+}
