@@ -100,9 +100,6 @@ async function runCommand(command: Command, ctx: CommandContext): Promise<void> 
       const roomId = client.getState().current;
       client.switchTo(roomId); // also asks who is in the room
       session.say(`You joined ${titleOf(session, roomId)}`);
-      const view = client.getState().rooms[roomId];
-      // The join's history can arrive before the room is known; fetch it if it was missed.
-      if (!view?.items.some((i) => i.kind === 'message')) await client.loadOlder(roomId);
       return;
     }
     case 'leave': {
