@@ -18,6 +18,7 @@ import {
   failPending,
   initialState,
   type PendingMessage,
+  receiveJoinHistory,
   receiveMessages,
   receiveOlder,
   removeRoom,
@@ -202,10 +203,7 @@ export class ChatClient {
           this.stashEarly(room, { messages });
           return st;
         }
-        const next = receiveMessages(st, messages, this.gapFrom ?? Number.POSITIVE_INFINITY);
-        const view = next.rooms[room];
-        if (!view || messages.length >= LIMITS.historyOnJoin) return next;
-        return { ...next, rooms: { ...next.rooms, [room]: { ...view, hasOlder: false } } };
+        return receiveJoinHistory(st, room, messages, this.gapFrom ?? Number.POSITIVE_INFINITY);
       });
       this.announce(messages, 'history');
     });
@@ -248,11 +246,7 @@ export class ChatClient {
     const early = this.early.get(room.id);
     if (!early) return next;
     this.early.delete(room.id);
-    next = receiveMessages(next, early.messages, Number.POSITIVE_INFINITY);
-    const view = next.rooms[room.id];
-    if (view && early.messages.length < LIMITS.historyOnJoin) {
-      next = { ...next, rooms: { ...next.rooms, [room.id]: { ...view, hasOlder: false } } };
-    }
+    next = receiveJoinHistory(next, room.id, early.messages, Number.POSITIVE_INFINITY);
     return early.users ? setRoomUsers(next, room.id, early.users) : next;
   }
 

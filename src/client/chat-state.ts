@@ -1,4 +1,10 @@
-import { compareUsernames, GENERAL_ROOM, type Message, type Room } from '../protocol/index.js';
+import {
+  compareUsernames,
+  GENERAL_ROOM,
+  LIMITS,
+  type Message,
+  type Room,
+} from '../protocol/index.js';
 
 export type ConnectionStatus =
   | 'connecting'
@@ -162,6 +168,19 @@ export function receiveMessages(
     lastId: top,
     pending: pending.length === next.pending.length ? next.pending : pending,
   };
+}
+
+/** The history a join sends (its last 100): fewer than that means there is nothing older. */
+export function receiveJoinHistory(
+  state: ChatState,
+  roomId: string,
+  messages: readonly Message[],
+  unreadAfter: number,
+): ChatState {
+  const next = receiveMessages(state, messages, unreadAfter);
+  const view = next.rooms[roomId];
+  if (!view || messages.length >= LIMITS.historyOnJoin) return next;
+  return { ...next, rooms: { ...next.rooms, [roomId]: { ...view, hasOlder: false } } };
 }
 
 /** A page of older history for a room (oldest first); `full` tells whether more may exist. */
