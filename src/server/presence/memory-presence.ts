@@ -9,9 +9,29 @@ interface UserState {
   pollerRooms: Set<string>;
 }
 
-/** Presence for a single node, kept in memory. */
+/** Adds or removes `name` in the set kept for `key`, dropping empty sets. */
+function indexAdd(index: Map<string, Set<string>>, key: string, name: string): void {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(name);
+}
+
+function indexDelete(index: Map<string, Set<string>>, key: string, name: string): void {
+  const set = index.get(key);
+  if (set?.delete(name) && set.size === 0) index.delete(key);
+}
+
+/**
+ * Presence for a single node, kept in memory. Rooms are indexed (room → users present through
+ * a socket, room → pollers), so a room's list costs its own size, not the number of users.
+ */
 export class MemoryPresence implements Presence {
   private readonly users = new Map<string, UserState>();
+  private readonly presentByRoom = new Map<string, Set<string>>();
+  private readonly pollersByRoom = new Map<string, Set<string>>();
 
   constructor(
     private readonly clock: Clock,
@@ -29,6 +49,7 @@ export class MemoryPresence implements Presence {
 
   private forgetIfIdle(username: string, state: UserState): void {
     if (state.sockets.size === 0 && state.pollerUntil <= this.clock.now()) {
+      for (const roomId of state.pollerRooms) indexDelete(this.pollersByRoom, roomId, username);
       this.users.delete(username);
     }
   }
@@ -49,6 +70,7 @@ export class MemoryPresence implements Presence {
     if (!state || !rooms) return [];
     state.sockets.delete(socketId);
     const left = [...rooms].filter((room) => !this.presentIn(state, room));
+    for (const roomId of left) indexDelete(this.presentByRoom, roomId, username);
     this.forgetIfIdle(username, state);
     return left;
   }
@@ -62,6 +84,7 @@ export class MemoryPresence implements Presence {
       state.sockets.set(socketId, rooms);
     }
     rooms.add(roomId);
+    indexAdd(this.presentByRoom, roomId, username);
     return first;
   }
 
@@ -71,6 +94,8 @@ export class MemoryPresence implements Presence {
     const was = this.presentIn(state, roomId);
     for (const rooms of state.sockets.values()) rooms.delete(roomId);
     state.pollerRooms.delete(roomId);
+    indexDelete(this.presentByRoom, roomId, username);
+    indexDelete(this.pollersByRoom, roomId, username);
     return was;
   }
 
@@ -79,7 +104,9 @@ export class MemoryPresence implements Presence {
     const state = this.state(username);
     const wasOnline = state.sockets.size > 0 || state.pollerUntil > now;
     state.pollerUntil = now + this.pollerWindowMs;
+    for (const roomId of state.pollerRooms) indexDelete(this.pollersByRoom, roomId, username);
     state.pollerRooms = new Set(roomIds);
+    for (const roomId of roomIds) indexAdd(this.pollersByRoom, roomId, username);
     return !wasOnline;
   }
 
@@ -94,15 +121,16 @@ export class MemoryPresence implements Presence {
 
   async roomUsers(roomId: string) {
     const now = this.clock.now();
-    const list: string[] = [];
-    for (const [username, state] of this.users) {
-      const polling = state.pollerUntil > now && state.pollerRooms.has(roomId);
-      if (polling || this.presentIn(state, roomId)) list.push(username);
+    const list = new Set(this.presentByRoom.get(roomId));
+    for (const username of this.pollersByRoom.get(roomId) ?? []) {
+      if ((this.users.get(username)?.pollerUntil ?? 0) > now) list.add(username);
     }
-    return list.sort(compareUsernames);
+    return [...list].sort(compareUsernames);
   }
 
   async close() {
     this.users.clear();
+    this.presentByRoom.clear();
+    this.pollersByRoom.clear();
   }
 }
