@@ -132,7 +132,7 @@ describe('malformed socket traffic', () => {
     const alice = await newUser(suite.server);
     const socket = await connectSocket(suite.server, alice.token);
     const errors = collect(socket, 'error');
-    for (const event of ['join', 'leave', 'send_message', 'history', 'sync', 'nope']) {
+    for (const event of ['join', 'leave', 'send_message', 'history', 'sync', 'nope', 'error']) {
       for (const payload of PAYLOADS) emitRaw(socket, event, payload);
     }
     const after = await request(socket, 'send_message', { content: 'after the storm' });
@@ -144,6 +144,7 @@ describe('malformed socket traffic', () => {
     }
     expect(errors).toContainEqual({ message: ERRORS.noData });
     expect(errors).toContainEqual({ message: 'Unknown event: nope' });
+    expect(errors).toContainEqual({ message: 'Unknown event: error' });
     expect(socket.connected).toBe(true);
     socket.close();
   });

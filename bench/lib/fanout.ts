@@ -104,8 +104,11 @@ export class FanoutRig {
 
   async connect(): Promise<void> {
     const { port, receiverTokens, senderTokens, sampleReceivers } = this.options;
+    // Samplers spread evenly over the receivers: a room is flushed in join order, and the
+    // first receivers to join are the first to get each message.
+    const every = Math.max(1, Math.floor(receiverTokens.length / Math.max(1, sampleReceivers)));
     this.receivers = await openMany(receiverTokens.length, (i) => {
-      const sampling = i < sampleReceivers;
+      const sampling = i % every === 0 && i / every < sampleReceivers;
       return new RawClient({
         port,
         token: receiverTokens[i],

@@ -36,6 +36,10 @@ export function unknownUserMessage(username: string): string {
   return `Unknown user: ${username}`;
 }
 
+export function unknownEventMessage(event: unknown): string {
+  return `Unknown event: ${String(event).slice(0, 50)}`;
+}
+
 export function unknownFieldMessage(keys: readonly string[]): string {
   return keys.length === 1 ? `Unknown field: ${keys[0]}` : `Unknown fields: ${keys.join(', ')}`;
 }

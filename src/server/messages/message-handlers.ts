@@ -6,45 +6,27 @@ import {
   SendMessagePayload,
   SyncPayload,
 } from '../../protocol/index.js';
-import { type ChatSocket, type HandlerLog, onEvent } from '../realtime/socket-handler.js';
+import type { EventRouter } from '../realtime/event-router.js';
 import type { MessageService } from './message-service.js';
 
-export function registerMessageHandlers(
-  socket: ChatSocket,
-  messages: MessageService,
-  log: HandlerLog,
-): void {
-  const user = socket.data.user;
+export function registerMessageHandlers(router: EventRouter, messages: MessageService): void {
+  router.on('send_message', SendMessagePayload, async (socket, { content, room, client_id }) => {
+    const { message } = await messages.send(socket.data.user, {
+      roomId: room ?? GENERAL_ROOM,
+      content,
+      clientId: client_id,
+    });
+    return { message };
+  });
 
-  onEvent(
-    socket,
-    'send_message',
-    SendMessagePayload,
-    async ({ content, room, client_id }) => {
-      const { message } = await messages.send(user, {
-        roomId: room ?? GENERAL_ROOM,
-        content,
-        clientId: client_id,
-      });
-      return { message };
-    },
-    log,
-  );
+  router.on('history', HistoryPayload, async (socket, { room, before, limit }) => ({
+    messages: await messages.history(
+      socket.data.user,
+      room,
+      before,
+      pageSize(limit, HISTORY_PAGE.fallback, HISTORY_PAGE.max),
+    ),
+  }));
 
-  onEvent(
-    socket,
-    'history',
-    HistoryPayload,
-    async ({ room, before, limit }) => ({
-      messages: await messages.history(
-        user,
-        room,
-        before,
-        pageSize(limit, HISTORY_PAGE.fallback, HISTORY_PAGE.max),
-      ),
-    }),
-    log,
-  );
-
-  onEvent(socket, 'sync', SyncPayload, ({ last_id }) => messages.sync(user, last_id), log);
+  router.on('sync', SyncPayload, (socket, { last_id }) => messages.sync(socket.data.user, last_id));
 }

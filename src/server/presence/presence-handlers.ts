@@ -1,6 +1,6 @@
 import { OnlineUsersPayload, TypingPayload } from '../../protocol/index.js';
+import type { ChatSocket, EventRouter } from '../realtime/event-router.js';
 import type { Notifier } from '../realtime/notifier.js';
-import { type ChatSocket, type HandlerLog, onEvent } from '../realtime/socket-handler.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { PresenceService } from './presence-service.js';
 
@@ -8,43 +8,37 @@ export interface PresenceHandlerDeps {
   presence: PresenceService;
   rooms: RoomService;
   notifier: Notifier;
-  log: HandlerLog;
 }
 
-export function registerPresenceHandlers(socket: ChatSocket, deps: PresenceHandlerDeps): void {
-  const user = socket.data.user;
-  const { presence, rooms, notifier, log } = deps;
+export function registerPresenceHandlers(router: EventRouter, deps: PresenceHandlerDeps): void {
+  const { presence, rooms, notifier } = deps;
 
-  // Rooms this socket says it is typing in: they hear it stop when the socket goes away,
-  // rather than showing "alice is typing" forever.
-  const typingIn = new Set<string>();
-  onEvent(
-    socket,
-    'typing',
-    TypingPayload,
-    async ({ room, typing }) => {
-      await rooms.requireMember(user, room);
-      if (typing) typingIn.add(room);
-      else typingIn.delete(room);
-      notifier.typing(room, user.username, typing);
-      return {};
-    },
-    log,
-  );
-  socket.on('disconnect', () => {
-    for (const room of typingIn) notifier.typing(room, user.username, false);
+  router.on('typing', TypingPayload, async (socket, { room, typing }) => {
+    const user = socket.data.user;
+    await rooms.requireMember(user, room);
+    // Rooms this socket says it is typing in: they hear it stop when the socket goes away
+    // (see `stopTyping`), rather than showing "alice is typing" forever.
+    if (typing) {
+      socket.data.typingIn ??= new Set();
+      socket.data.typingIn.add(room);
+    } else {
+      socket.data.typingIn?.delete(room);
+    }
+    notifier.typing(room, user.username, typing);
+    return {};
   });
 
-  onEvent(
-    socket,
-    'get_online_users',
-    OnlineUsersPayload,
-    async ({ room }) => {
-      if (room !== undefined) await rooms.requireMember(user, room);
-      const users = await presence.online(room);
-      socket.emit('online_users', { users });
-      return { users };
-    },
-    log,
-  );
+  router.on('get_online_users', OnlineUsersPayload, async (socket, { room }) => {
+    if (room !== undefined) await rooms.requireMember(socket.data.user, room);
+    const users = await presence.online(room);
+    socket.emit('online_users', { users });
+    return { users };
+  });
+}
+
+/** A socket went away: the rooms it was typing in hear it stop. */
+export function stopTyping(socket: ChatSocket, notifier: Notifier): void {
+  const typingIn = socket.data.typingIn;
+  if (!typingIn) return;
+  for (const room of typingIn) notifier.typing(room, socket.data.user.username, false);
 }

@@ -10,7 +10,12 @@ import {
 
 export interface SocketData {
   user: { id: number; username: string; tokenHash: string };
+  /** The user's rooms as the handshake read them. */
   roomIds: string[];
+  /** Settles once presence has counted this socket (its disconnect waits for that). */
+  present?: Promise<unknown>;
+  /** Rooms this socket said it is typing in. */
+  typingIn?: Set<string>;
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;

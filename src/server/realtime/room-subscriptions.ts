@@ -1,6 +1,6 @@
 import type { RoomStore } from '../rooms/room-store.js';
+import type { ChatSocket } from './event-router.js';
 import { channel } from './notifier.js';
-import type { ChatSocket } from './socket-handler.js';
 
 const ROOM_CHANNEL = channel.room('');
 

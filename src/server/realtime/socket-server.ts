@@ -1,19 +1,19 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { CLIENT_EVENTS, ERRORS, LIMITS } from '../../protocol/index.js';
+import { ERRORS, LIMITS } from '../../protocol/index.js';
 import type { AccountService } from '../accounts/account-service.js';
 import type { AnnouncementSource } from '../announcement/announcement-source.js';
 import { registerMessageHandlers } from '../messages/message-handlers.js';
 import type { MessageService } from '../messages/message-service.js';
-import { registerPresenceHandlers } from '../presence/presence-handlers.js';
+import { registerPresenceHandlers, stopTyping } from '../presence/presence-handlers.js';
 import type { PresenceService } from '../presence/presence-service.js';
 import { registerRoomHandlers } from '../rooms/room-handlers.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { RoomStore } from '../rooms/room-store.js';
 import { isAllowedOrigin, readCookie, SESSION_COOKIE } from '../shared/origin.js';
+import { type ChatSocket, EventRouter, type HandlerLog } from './event-router.js';
 import { type ChatServer, channel, type Notifier } from './notifier.js';
 import { reconcileRooms } from './room-subscriptions.js';
-import type { HandlerLog } from './socket-handler.js';
 
 export interface SocketServerDeps {
   accounts: AccountService;
@@ -26,8 +26,6 @@ export interface SocketServerDeps {
   allowedOrigins: readonly string[];
   log: HandlerLog & { warn(obj: object, msg: string): void };
 }
-
-const KNOWN_EVENTS = new Set<string>(CLIENT_EVENTS);
 
 /** Creates the Socket.IO server on the HTTP server (not yet wired: see `wireSockets`). */
 export function createSocketServer(http: HttpServer): ChatServer {
@@ -66,6 +64,20 @@ export function wireSockets(io: ChatServer, deps: SocketServerDeps): void {
     }
   });
 
+  const router = new EventRouter(log);
+  registerRoomHandlers(router, deps);
+  registerMessageHandlers(router, deps.messages);
+  registerPresenceHandlers(router, deps);
+
+  // One function for every socket (`this` is the socket): no closure per connection.
+  function onDisconnect(this: ChatSocket): void {
+    stopTyping(this, deps.notifier);
+    const { user, present } = this.data;
+    Promise.resolve(present)
+      .then(() => presence.socketDisconnected(user.username, this.id))
+      .catch((err) => log.error({ err }, 'presence update on disconnect failed'));
+  }
+
   io.on('connection', (socket) => {
     const { user, roomIds } = socket.data;
     socket.join([
@@ -83,25 +95,15 @@ export function wireSockets(io: ChatServer, deps: SocketServerDeps): void {
         return false;
       },
     );
-    socket.use((_packet, next) => {
-      void reconciled.then((ok) => (ok ? next() : undefined));
+    socket.data.present = presence.socketConnected(user.username, socket.id);
+    // Every client event goes to the router, in arrival order, never to event listeners
+    // (an unknown or reserved name such as `error` included).
+    socket.use((packet) => {
+      void reconciled.then((ok) => {
+        if (ok && socket.connected) return router.dispatch(socket, packet);
+      });
     });
-    const ready = presence.socketConnected(user.username, socket.id);
-    registerRoomHandlers(socket, { ...deps, log });
-    registerMessageHandlers(socket, deps.messages, log);
-    registerPresenceHandlers(socket, { ...deps, log });
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      const message = `Unknown event: ${String(event).slice(0, 50)}`;
-      const ack = args.at(-1);
-      if (typeof ack === 'function') ack({ success: false, message });
-      else socket.emit('error', { message });
-    });
-    socket.on('disconnect', () => {
-      ready
-        .then(() => presence.socketDisconnected(user.username, socket.id))
-        .catch((err) => log.error({ err }, 'presence update on disconnect failed'));
-    });
+    socket.on('disconnect', onDisconnect);
     const text = deps.announcement.current();
     if (text) socket.emit('announcement', { announcement: text });
   });
