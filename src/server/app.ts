@@ -27,7 +27,7 @@ import { MemoryPresence } from './presence/memory-presence.js';
 import { onlineRoutes } from './presence/online-routes.js';
 import type { Presence } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
-import { releaseHandshakeRequests } from './realtime/handshake-release.js';
+import { releaseHandshakes } from './realtime/handshake-release.js';
 import { type ChatServer, Notifier } from './realtime/notifier.js';
 import { createSocketServer, wireSockets } from './realtime/socket-server.js';
 import { installWriteCoalescing } from './realtime/write-coalescing.js';
@@ -83,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
 
   const io = createSocketServer(http.server);
   if (config.writeCoalescing) installWriteCoalescing(io.engine);
-  releaseHandshakeRequests(io);
+  releaseHandshakes(io);
   await deps.configureSockets?.(io);
   const notifier = new Notifier(io, now);
   const presenceStore =

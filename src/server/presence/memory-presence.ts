@@ -3,10 +3,10 @@ import type { Clock } from '../shared/clock.js';
 import type { Presence } from './presence.js';
 
 interface UserState {
-  /** socket id → rooms that socket is present in */
-  sockets: Map<string, Set<string>>;
+  /** socket id → rooms it is present in (null until it enters one) */
+  sockets: Map<string, Set<string> | null>;
   pollerUntil: number;
-  pollerRooms: Set<string>;
+  pollerRooms: Set<string> | null;
 }
 
 /** Adds or removes `name` in the set kept for `key`, dropping empty sets. */
@@ -41,7 +41,7 @@ export class MemoryPresence implements Presence {
   private state(username: string): UserState {
     let state = this.users.get(username);
     if (!state) {
-      state = { sockets: new Map(), pollerUntil: 0, pollerRooms: new Set() };
+      state = { sockets: new Map(), pollerUntil: 0, pollerRooms: null };
       this.users.set(username, state);
     }
     return state;
@@ -49,25 +49,26 @@ export class MemoryPresence implements Presence {
 
   private forgetIfIdle(username: string, state: UserState): void {
     if (state.sockets.size === 0 && state.pollerUntil <= this.clock.now()) {
-      for (const roomId of state.pollerRooms) indexDelete(this.pollersByRoom, roomId, username);
+      for (const roomId of state.pollerRooms ?? [])
+        indexDelete(this.pollersByRoom, roomId, username);
       this.users.delete(username);
     }
   }
 
   private presentIn(state: UserState, roomId: string): boolean {
-    for (const rooms of state.sockets.values()) if (rooms.has(roomId)) return true;
+    for (const rooms of state.sockets.values()) if (rooms?.has(roomId)) return true;
     return false;
   }
 
   async addSocket(username: string, socketId: string) {
     const state = this.state(username);
-    if (!state.sockets.has(socketId)) state.sockets.set(socketId, new Set());
+    if (!state.sockets.has(socketId)) state.sockets.set(socketId, null);
   }
 
   async removeSocket(username: string, socketId: string) {
     const state = this.users.get(username);
-    const rooms = state?.sockets.get(socketId);
-    if (!state || !rooms) return [];
+    if (!state?.sockets.has(socketId)) return [];
+    const rooms = state.sockets.get(socketId) ?? [];
     state.sockets.delete(socketId);
     const left = [...rooms].filter((room) => !this.presentIn(state, room));
     for (const roomId of left) indexDelete(this.presentByRoom, roomId, username);
@@ -92,8 +93,8 @@ export class MemoryPresence implements Presence {
     const state = this.users.get(username);
     if (!state) return false;
     const was = this.presentIn(state, roomId);
-    for (const rooms of state.sockets.values()) rooms.delete(roomId);
-    state.pollerRooms.delete(roomId);
+    for (const rooms of state.sockets.values()) rooms?.delete(roomId);
+    state.pollerRooms?.delete(roomId);
     indexDelete(this.presentByRoom, roomId, username);
     indexDelete(this.pollersByRoom, roomId, username);
     return was;
@@ -104,7 +105,7 @@ export class MemoryPresence implements Presence {
     const state = this.state(username);
     const wasOnline = state.sockets.size > 0 || state.pollerUntil > now;
     state.pollerUntil = now + this.pollerWindowMs;
-    for (const roomId of state.pollerRooms) indexDelete(this.pollersByRoom, roomId, username);
+    for (const roomId of state.pollerRooms ?? []) indexDelete(this.pollersByRoom, roomId, username);
     state.pollerRooms = new Set(roomIds);
     for (const roomId of roomIds) indexAdd(this.pollersByRoom, roomId, username);
     return !wasOnline;

@@ -3,15 +3,15 @@ import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { releaseHandshakeRequests } from './handshake-release.js';
+import { releaseHandshakes } from './handshake-release.js';
 
-describe('releaseHandshakeRequests', () => {
+describe('releaseHandshakes', () => {
   const cleanup: Array<() => void> = [];
   afterEach(() => {
     for (const fn of cleanup.splice(0)) fn();
   });
 
-  it('drops the upgrade request once connected; the handshake and the socket keep working', async () => {
+  it('drops the upgrade request, the handshake copies and the upgrade-error listener once connected; the socket keeps working', async () => {
     const http = createServer();
     const io = new Server(http, { serveClient: false });
     http.listen(0, '127.0.0.1');
@@ -24,7 +24,7 @@ describe('releaseHandshakeRequests', () => {
       seenInMiddleware.push(socket.request?.headers['x-probe']);
       next();
     });
-    releaseHandshakeRequests(io);
+    releaseHandshakes(io);
     const connected = new Promise<import('socket.io').Socket>((resolve) =>
       io.on('connection', (socket) => {
         socket.on('echo', (text: string, ack: (reply: string) => void) => ack(text));
@@ -43,7 +43,14 @@ describe('releaseHandshakeRequests', () => {
     const socket = await connected;
     expect(seenInMiddleware).toEqual(['yes']);
     expect((socket.conn as unknown as { request: unknown }).request).toBeNull();
-    expect(socket.handshake.headers['x-probe']).toBe('yes');
+    expect(socket.handshake.headers['x-probe']).toBeUndefined();
+    expect(socket.handshake.auth).toEqual({});
+    expect(socket.handshake.address).toMatch(/127\.0\.0\.1/);
+    const ws = (socket.conn as unknown as { transport: { socket: NodeJS.EventEmitter } }).transport
+      .socket;
+    const errorListeners = ws.listeners('error').map((listener) => listener.name);
+    expect(errorListeners).not.toContain('onUpgradeError');
+    expect(errorListeners.length).toBeGreaterThan(0); // the transport's own stays
     expect(await client.timeout(2000).emitWithAck('echo', 'still here')).toBe('still here');
   });
 });

@@ -10,19 +10,38 @@ import {
 
 export interface SocketData {
   user: { id: number; username: string; tokenHash: string };
-  /** The user's rooms as the handshake read them. */
+  /** The user's rooms as the handshake read them (emptied once reconciled). */
   roomIds: string[];
-  /** Settles once presence has counted this socket (its disconnect waits for that). */
-  present?: Promise<unknown>;
+  /** Until the rooms are reconciled after connecting: whether the socket may go on. */
+  reconciled?: Promise<boolean> | undefined;
+  /** Until presence has counted this socket (its disconnect waits for that). */
+  present?: Promise<unknown> | undefined;
   /** Rooms this socket said it is typing in. */
   typingIn?: Set<string>;
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, object, SocketData>;
 
+/**
+ * Room channel names, one string per room: every socket in a room keeps the name in its own
+ * set of rooms, so handing all of them the same string saves a copy per socket (bounded).
+ */
+const roomChannels = new Map<string, string>();
+const ROOM_CHANNEL_CACHE = 10_000;
+
+function roomChannel(roomId: string): string {
+  let name = roomChannels.get(roomId);
+  if (name === undefined) {
+    if (roomChannels.size >= ROOM_CHANNEL_CACHE) roomChannels.clear();
+    name = `room:${roomId}`;
+    roomChannels.set(roomId, name);
+  }
+  return name;
+}
+
 /** Socket.IO rooms used as channels: one per chat room, per user and per session. */
 export const channel = {
-  room: (roomId: string) => `room:${roomId}`,
+  room: roomChannel,
   user: (username: string) => `user:${username.toLowerCase()}`,
   session: (tokenHash: string) => `session:${tokenHash}`,
 };

@@ -15,6 +15,8 @@ import { type ChatSocket, EventRouter, type HandlerLog } from './event-router.js
 import { type ChatServer, channel, type Notifier } from './notifier.js';
 import { reconcileRooms } from './room-subscriptions.js';
 
+const NO_ROOMS: string[] = [];
+
 export interface SocketServerDeps {
   accounts: AccountService;
   roomStore: RoomStore;
@@ -78,6 +80,20 @@ export function wireSockets(io: ChatServer, deps: SocketServerDeps): void {
       .catch((err) => log.error({ err }, 'presence update on disconnect failed'));
   }
 
+  // Every client event goes to the router, in arrival order, never to event listeners (an
+  // unknown or reserved name such as `error` included); until the socket's rooms are
+  // reconciled, events wait. One function for every socket, bound to it (`this`).
+  function gate(this: ChatSocket, packet: unknown[]): void {
+    const pending = this.data.reconciled;
+    if (pending === undefined) {
+      if (this.connected) void router.dispatch(this, packet);
+      return;
+    }
+    void pending.then((ok) => {
+      if (ok && this.connected) return router.dispatch(this, packet);
+    });
+  }
+
   io.on('connection', (socket) => {
     const { user, roomIds } = socket.data;
     socket.join([
@@ -87,22 +103,28 @@ export function wireSockets(io: ChatServer, deps: SocketServerDeps): void {
     ]);
     // Memberships may have changed since the handshake read them: catch up, and hold the
     // client's events until then (a `sync` then leaves no gap).
-    const reconciled = reconcileRooms(socket, roomStore).then(
-      () => true,
+    socket.data.reconciled = reconcileRooms(socket, roomStore).then(
+      () => {
+        socket.data.reconciled = undefined;
+        socket.data.roomIds = NO_ROOMS;
+        return true;
+      },
       (err) => {
         log.error({ err }, 'socket room subscription failed');
         socket.disconnect(true);
         return false;
       },
     );
-    socket.data.present = presence.socketConnected(user.username, socket.id);
-    // Every client event goes to the router, in arrival order, never to event listeners
-    // (an unknown or reserved name such as `error` included).
-    socket.use((packet) => {
-      void reconciled.then((ok) => {
-        if (ok && socket.connected) return router.dispatch(socket, packet);
+    const counted = () => {
+      socket.data.present = undefined;
+    };
+    socket.data.present = presence
+      .socketConnected(user.username, socket.id)
+      .then(counted, (err) => {
+        log.error({ err }, 'presence update on connect failed');
+        counted();
       });
-    });
+    socket.use(gate.bind(socket) as Parameters<ChatSocket['use']>[0]);
     socket.on('disconnect', onDisconnect);
     const text = deps.announcement.current();
     if (text) socket.emit('announcement', { announcement: text });
