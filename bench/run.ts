@@ -298,7 +298,7 @@ async function main(): Promise<void> {
             }
           }
         } finally {
-          rig.close();
+          await rig.close();
           await server.stop();
         }
         await sleep(500);

@@ -1,14 +1,17 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EventLoopReport } from '../../src/server/shared/event-loop-probe.js';
 import { cpuSeconds, machineCpu, memory, resetPeak, runQueueWait, sleep } from './children.js';
+import { Meter } from './meter.js';
 import { openMany, RawClient } from './raw-client.js';
-import { type LatencySummary, round, Samples } from './stats.js';
+import { type LatencySummary, round } from './stats.js';
 
 /**
  * Fanout: R receivers in one room, S senders emitting `send_message` at a fixed total rate
  * (open loop: message k is due at t0 + k/M whatever happened to the others), then a drain.
- * Most receivers only count frames; `sampleReceivers` of them parse each `new_message` and
- * measure send-to-receive latency from the due time embedded in the content.
+ * Most receivers only count frames, on this thread; `sampleReceivers` of them parse each
+ * `new_message` and measure send-to-receive latency from the due time embedded in the content.
+ * The senders and the samplers run on a thread of their own (bench/lib/meter-worker.ts), so
+ * the counting receivers' work does not delay their clocks.
  */
 
 export interface FanoutStep {
@@ -90,97 +93,87 @@ function coalescingSummary(
 
 export class FanoutRig {
   private receivers: RawClient[] = [];
-  private senders: RawClient[] = [];
-  /** Current step: due times of message k (ms, performance.now clock). */
-  private due: Float64Array = new Float64Array(0);
-  private acked = 0;
-  private nacked = 0;
-  private ackSamples = new Samples();
-  private latencySamples = new Samples();
-  private step = '';
-  private lastDelivery = 0;
+  private meter: Meter | null = null;
+  private samplers = 0;
+  private senders = 0;
 
   constructor(private readonly options: FanoutRigOptions) {}
 
   async connect(): Promise<void> {
     const { port, receiverTokens, senderTokens, sampleReceivers } = this.options;
-    // Samplers spread evenly over the receivers: a room is flushed in join order, and the
-    // first receivers to join are the first to get each message.
-    const every = Math.max(1, Math.floor(receiverTokens.length / Math.max(1, sampleReceivers)));
-    this.receivers = await openMany(receiverTokens.length, (i) => {
-      const sampling = i % every === 0 && i / every < sampleReceivers;
-      return new RawClient({
-        port,
-        token: receiverTokens[i],
-        onNewMessage: sampling ? (text, at) => this.onSample(text, at) : undefined,
+    const meter = new Meter();
+    this.meter = meter;
+    // Samplers spread evenly over the receivers' join order: a room is written in join order,
+    // and the first receivers to join are the first to get each message.
+    const total = receiverTokens.length;
+    const samples = Math.min(total, Math.max(0, sampleReceivers));
+    const every = samples > 0 ? Math.max(1, Math.floor(total / samples)) : total + 1;
+    let index = 0;
+    while (index < total) {
+      if (index % every === 0 && this.samplers < samples) {
+        await meter.openSampler(port, receiverTokens[index]);
+        this.samplers++;
+        index++;
+        continue;
+      }
+      const from = index;
+      const upTo = Math.min(
+        total,
+        samples > this.samplers ? (Math.floor(index / every) + 1) * every : total,
+      );
+      const opened = await openMany(upTo - from, (i) => {
+        return new RawClient({ port, token: receiverTokens[from + i] });
       });
-    });
-    this.senders = await openMany(senderTokens.length, (i) => {
-      return new RawClient({
-        port,
-        token: senderTokens[i],
-        onAck: (text, at) => this.onAck(text, at),
-      });
-    });
+      this.receivers.push(...opened);
+      index = upTo;
+    }
+    await meter.openSenders(port, [...senderTokens]);
+    this.senders = senderTokens.length;
   }
 
-  close(): void {
-    for (const client of [...this.receivers, ...this.senders]) client.close();
+  async close(): Promise<void> {
+    for (const client of this.receivers) client.close();
     this.receivers = [];
-    this.senders = [];
+    await this.meter?.close();
+    this.meter = null;
   }
 
-  private onSample(text: string, at: number): void {
-    // 42["new_message",{..."content":"<step>|<due ms>|..."}]
-    const parsed = JSON.parse(text.slice(2)) as [string, { content?: string }];
-    const parts = (parsed[1]?.content ?? '').split('|');
-    if (parts[0] !== this.step) return;
-    this.latencySamples.add(at - Number(parts[1]));
-  }
-
-  private onAck(text: string, at: number): void {
-    // 43<id>[{"success":true,...}]
-    const bracket = text.indexOf('[');
-    const id = Number(text.slice(2, bracket));
-    if (!Number.isInteger(id) || id >= this.due.length) return;
-    if (text.startsWith('{"success":true', bracket + 1)) this.acked++;
-    else this.nacked++;
-    this.ackSamples.add(at - (this.due[id] as number));
-  }
-
-  private deliveredCount(): number {
-    let total = 0;
-    let last = 0;
+  /** Deliveries counted by every receiver (samplers included) and the last one's time. */
+  private async delivered(): Promise<{
+    total: number;
+    last: number;
+    acked: number;
+    nacked: number;
+    open: number;
+  }> {
+    const progress = await (this.meter as Meter).progress();
+    let total = progress.delivered;
+    let last = progress.lastDelivery;
+    let open = progress.open;
     for (const client of this.receivers) {
       total += client.newMessages;
-      if (client.lastNewMessageAt > last) last = client.lastNewMessageAt;
+      if (client.state === 'open') open++;
+      if (client.lastNewMessageAt > 0) {
+        const at = performance.timeOrigin + client.lastNewMessageAt;
+        if (at > last) last = at;
+      }
     }
-    this.lastDelivery = last;
-    return total;
-  }
-
-  private openReceivers(): number {
-    let open = 0;
-    for (const client of [...this.receivers, ...this.senders]) if (client.state === 'open') open++;
-    return open;
+    return { total, last, acked: progress.acked, nacked: progress.nacked, open };
   }
 
   /** One open-loop run at `rate` messages/s for `seconds`, then a drain (bounded). */
   async run(rate: number, seconds: number, drainSeconds = 20): Promise<FanoutStep> {
     const { pid, room, contentLength } = this.options;
+    const meter = this.meter;
+    if (!meter) throw new Error('not connected');
     const total = Math.max(1, Math.round(rate * seconds));
-    this.step = `r${++runCounter}`;
-    this.due = new Float64Array(total);
-    this.acked = 0;
-    this.nacked = 0;
-    this.ackSamples = new Samples();
-    this.latencySamples = new Samples();
+    const step = `r${++runCounter}`;
     for (const client of this.receivers) {
       client.newMessages = 0;
       client.lastNewMessageAt = 0;
     }
-    const senders = this.senders;
-    if (this.openReceivers() !== this.receivers.length + senders.length) {
+    const receivers = this.receivers.length + this.samplers;
+    if ((await this.delivered()).open !== receivers + this.senders) {
       throw new Error('some clients are no longer connected');
     }
 
@@ -193,44 +186,20 @@ export class FanoutRig {
     const machineBefore = machineCpu();
     const genBefore = process.cpuUsage();
     const wallBefore = performance.now();
-    const interval = 1000 / rate;
-    const t0 = performance.now() + 50;
-    let next = 0;
-    let maxLag = 0;
-    const filler = 'x'.repeat(contentLength);
 
-    // The schedule: each tick sends every message that is due. Bounded by `total`.
-    await new Promise<void>((done) => {
-      const tick = () => {
-        const now = performance.now();
-        while (next < total) {
-          const due = t0 + next * interval;
-          if (due > now) break;
-          if (now - due > maxLag) maxLag = now - due;
-          this.due[next] = due;
-          const head = `${this.step}|${due.toFixed(3)}|${next}|`;
-          const content = head + filler.slice(0, Math.max(0, contentLength - head.length));
-          const sender = senders[next % senders.length] as RawClient;
-          sender.sendText(
-            `42${next}["send_message",{"content":"${content}","room":"${room}","client_id":"${this.step}-${next}"}]`,
-          );
-          next++;
-        }
-        if (next >= total) done();
-        else setTimeout(tick, Math.max(0, Math.min(1, t0 + next * interval - performance.now())));
-      };
-      setTimeout(tick, 50);
-    });
-    const sendEnd = performance.now();
+    // The schedule runs on the meter's thread; bounded by `total`.
+    const sent = await meter.run({ step, rate, total, room, contentLength });
 
     // Drain: every ack back and every delivery counted, or the time bound.
-    const receivers = this.receivers.length;
     const drainDeadline = performance.now() + drainSeconds * 1000;
-    let delivered = this.deliveredCount();
+    let progress = await this.delivered();
     let drained = false;
     while (performance.now() < drainDeadline) {
-      delivered = this.deliveredCount();
-      if (this.acked + this.nacked >= total && delivered >= this.acked * receivers) {
+      progress = await this.delivered();
+      if (
+        progress.acked + progress.nacked >= total &&
+        progress.total >= progress.acked * receivers
+      ) {
         drained = true;
         break;
       }
@@ -239,8 +208,10 @@ export class FanoutRig {
     // A last look a little later, so late frames are not counted as lost by a hair.
     if (!drained) {
       await sleep(200);
-      delivered = this.deliveredCount();
+      progress = await this.delivered();
     }
+    const { ack, latency } = await meter.results();
+    const delivered = progress.total;
     const wallEnd = performance.now();
     const cpuAfter = cpuSeconds(pid);
     const waitAfter = [runQueueWait(pid), runQueueWait(process.pid)];
@@ -250,23 +221,23 @@ export class FanoutRig {
     const coalescingAfter = serverLoop?.coalescing;
     const genCpu = process.cpuUsage(genBefore);
     const wallSeconds = (wallEnd - wallBefore) / 1000;
-    const expected = this.acked * receivers;
-    const span = Math.max(this.lastDelivery, sendEnd) - t0;
+    const expected = progress.acked * receivers;
+    const span = Math.max(progress.last, sent.sendEnd) - sent.t0;
     return {
       rate: round(rate, 1),
       seconds,
       receivers,
-      senders: senders.length,
+      senders: this.senders,
       sent: total,
-      acked: this.acked,
-      nacked: this.nacked,
+      acked: progress.acked,
+      nacked: progress.nacked,
       expected,
       delivered,
       lost: Math.max(0, expected - delivered),
       offeredDeliveriesPerSecond: Math.round(rate * receivers),
       deliveredPerSecond: Math.round(delivered / (span / 1000)),
-      latency: this.latencySamples.summary(),
-      ack: this.ackSamples.summary(),
+      latency,
+      ack,
       serverCpuSeconds: round(cpuAfter - cpuBefore),
       serverCpuShare: round((cpuAfter - cpuBefore) / wallSeconds),
       serverPeakRss: memory(pid).peak,
@@ -295,7 +266,7 @@ export class FanoutRig {
         max: round(generatorLoop.max / 1e6),
       },
       generatorCpuShare: round((genCpu.user + genCpu.system) / 1e6 / wallSeconds),
-      scheduleLagMs: round(maxLag),
+      scheduleLagMs: round(sent.maxLag),
       drained,
       wallSeconds: round(wallSeconds),
     };

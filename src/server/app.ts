@@ -27,6 +27,7 @@ import { MemoryPresence } from './presence/memory-presence.js';
 import { onlineRoutes } from './presence/online-routes.js';
 import type { Presence } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
+import { installBroadcastFastPath } from './realtime/broadcast-fast-path.js';
 import { releaseHandshakes } from './realtime/handshake-release.js';
 import { type ChatServer, Notifier } from './realtime/notifier.js';
 import { createSocketServer, wireSockets } from './realtime/socket-server.js';
@@ -82,7 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
   installJsonBodyParser(http);
 
   const io = createSocketServer(http.server);
-  if (config.writeCoalescing) installWriteCoalescing(io.engine);
+  if (config.writeCoalescing) {
+    installWriteCoalescing(io.engine);
+    installBroadcastFastPath(io);
+  }
   releaseHandshakes(io);
   await deps.configureSockets?.(io);
   const notifier = new Notifier(io, now);

@@ -1,0 +1,138 @@
+import { parentPort } from 'node:worker_threads';
+import type { MeterReply, MeterRequest } from './meter.js';
+import { openMany, RawClient } from './raw-client.js';
+import { Samples } from './stats.js';
+
+/**
+ * The measuring clients of a fanout, on their own thread: the senders (the open-loop send
+ * schedule and the ack latencies) and the sampling receivers (send-to-receive latency). The
+ * ~1,000 counting receivers keep the main thread busy reading frames; on the same thread as
+ * them, a measuring client would read its frame only once the thread got round to it, and that
+ * wait (the generator's own event-loop delay, 10–30 ms at high load) would count as latency.
+ * A thread of its own is woken as soon as its socket is readable.
+ *
+ * Times inside this thread are its own `performance.now()`; times reported to the main thread
+ * are absolute (`performance.timeOrigin + now`), comparable across threads.
+ */
+
+const port = parentPort;
+if (!port) throw new Error('meter-worker runs as a worker thread');
+
+const absolute = (now: number) => performance.timeOrigin + now;
+
+let senders: RawClient[] = [];
+const samplers: RawClient[] = [];
+let step = '';
+let due = new Float64Array(0);
+let acked = 0;
+let nacked = 0;
+let ackSamples = new Samples();
+let latencySamples = new Samples();
+
+function onSample(text: string, at: number): void {
+  // 42["new_message",{..."content":"<step>|<due ms>|..."}]
+  const parsed = JSON.parse(text.slice(2)) as [string, { content?: string }];
+  const parts = (parsed[1]?.content ?? '').split('|');
+  if (parts[0] !== step) return;
+  latencySamples.add(at - Number(parts[1]));
+}
+
+function onAck(text: string, at: number): void {
+  // 43<id>[{"success":true,...}]
+  const bracket = text.indexOf('[');
+  const id = Number(text.slice(2, bracket));
+  if (!Number.isInteger(id) || id >= due.length) return;
+  if (text.startsWith('{"success":true', bracket + 1)) acked++;
+  else nacked++;
+  ackSamples.add(at - (due[id] as number));
+}
+
+/** Sends every message on its due time (open loop); resolves once the last one is sent. */
+function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<MeterReply> {
+  const { rate, total, room, contentLength } = request;
+  step = request.step;
+  due = new Float64Array(total);
+  acked = 0;
+  nacked = 0;
+  ackSamples = new Samples();
+  latencySamples = new Samples();
+  for (const client of samplers) {
+    client.newMessages = 0;
+    client.lastNewMessageAt = 0;
+  }
+  const interval = 1000 / rate;
+  const t0 = performance.now() + 50;
+  const filler = 'x'.repeat(contentLength);
+  let next = 0;
+  let maxLag = 0;
+  return new Promise((done) => {
+    const tick = () => {
+      const now = performance.now();
+      while (next < total) {
+        const dueAt = t0 + next * interval;
+        if (dueAt > now) break;
+        if (now - dueAt > maxLag) maxLag = now - dueAt;
+        due[next] = dueAt;
+        const head = `${step}|${dueAt.toFixed(3)}|${next}|`;
+        const content = head + filler.slice(0, Math.max(0, contentLength - head.length));
+        const sender = senders[next % senders.length] as RawClient;
+        sender.sendText(
+          `42${next}["send_message",{"content":"${content}","room":"${room}","client_id":"${step}-${next}"}]`,
+        );
+        next++;
+      }
+      if (next >= total) {
+        done({ t0: absolute(t0), sendEnd: absolute(performance.now()), maxLag });
+        return;
+      }
+      setTimeout(tick, Math.max(0, Math.min(1, t0 + next * interval - performance.now())));
+    };
+    setTimeout(tick, 50);
+  });
+}
+
+async function handle(request: MeterRequest): Promise<MeterReply> {
+  switch (request.cmd) {
+    case 'openSenders':
+      senders = await openMany(request.tokens.length, (i) => {
+        return new RawClient({ port: request.port, token: request.tokens[i], onAck });
+      });
+      return {};
+    case 'openSampler': {
+      const client = new RawClient({
+        port: request.port,
+        token: request.token,
+        onNewMessage: onSample,
+      });
+      samplers.push(client);
+      await client.open();
+      return {};
+    }
+    case 'run':
+      return schedule(request);
+    case 'progress': {
+      let delivered = 0;
+      let last = 0;
+      for (const client of samplers) {
+        delivered += client.newMessages;
+        if (client.lastNewMessageAt > last) last = client.lastNewMessageAt;
+      }
+      const open = [...senders, ...samplers].filter((c) => c.state === 'open').length;
+      return { acked, nacked, delivered, lastDelivery: last > 0 ? absolute(last) : 0, open };
+    }
+    case 'results':
+      return { ack: ackSamples.summary(), latency: latencySamples.summary() };
+    case 'close':
+      for (const client of [...senders, ...samplers]) client.close();
+      senders = [];
+      samplers.length = 0;
+      return {};
+  }
+}
+
+port.on('message', (message: { id: number; request: MeterRequest }) => {
+  handle(message.request).then(
+    (reply) => port.postMessage({ id: message.id, reply }),
+    (error: Error) => port.postMessage({ id: message.id, error: error.message }),
+  );
+});

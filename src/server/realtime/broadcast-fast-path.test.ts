@@ -1,0 +1,109 @@
+import { once } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
+import { Server as SocketIoServer } from 'socket.io';
+import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installBroadcastFastPath } from './broadcast-fast-path.js';
+import { installWriteCoalescing } from './write-coalescing.js';
+
+interface Rig {
+  io: SocketIoServer;
+  clients: ClientSocket[];
+  /** `message` packets that went through engine.io, per server-side socket id. */
+  enginePackets: Map<string, number>;
+}
+
+describe('broadcast fast path', () => {
+  const cleanup: Array<() => void> = [];
+  afterEach(() => {
+    for (const fn of cleanup.splice(0)) fn();
+  });
+
+  async function rig(transports: string[][], coalescing = true): Promise<Rig> {
+    const http = createHttpServer();
+    const io = new SocketIoServer(http, { serveClient: false });
+    if (coalescing) installWriteCoalescing(io.engine);
+    installBroadcastFastPath(io);
+    http.listen(0, '127.0.0.1');
+    await once(http, 'listening');
+    const address = http.address();
+    if (typeof address !== 'object' || address === null) throw new Error('no address');
+    const enginePackets = new Map<string, number>();
+    io.on('connection', (socket) => {
+      socket.join('room');
+      const conn = socket.conn as unknown as {
+        sendPacket(type: string, ...rest: unknown[]): void;
+      };
+      const sendPacket = conn.sendPacket.bind(conn);
+      conn.sendPacket = (type, ...rest) => {
+        if (type === 'message')
+          enginePackets.set(socket.id, (enginePackets.get(socket.id) ?? 0) + 1);
+        sendPacket(type, ...rest);
+      };
+    });
+    const clients = transports.map((list) =>
+      connectClient(`http://127.0.0.1:${address.port}`, {
+        transports: list,
+        upgrade: false,
+        reconnection: false,
+        forceNew: true,
+      }),
+    );
+    cleanup.push(() => {
+      for (const client of clients) client.close();
+      io.close();
+    });
+    await Promise.all(
+      clients.map((client) => new Promise<void>((resolve) => client.once('connect', resolve))),
+    );
+    return { io, clients, enginePackets };
+  }
+
+  function collect(client: ClientSocket, event: string, count: number): Promise<unknown[]> {
+    return new Promise((resolve, reject) => {
+      const seen: unknown[] = [];
+      const timer = setTimeout(() => reject(new Error(`got ${seen.length} of ${count}`)), 5000);
+      client.on(event, (value: unknown) => {
+        seen.push(value);
+        if (seen.length === count) {
+          clearTimeout(timer);
+          resolve(seen);
+        }
+      });
+    });
+  }
+
+  it('writes room broadcasts to websocket clients without engine.io, every frame in order', async () => {
+    const { io, clients, enginePackets } = await rig([['websocket'], ['websocket'], ['websocket']]);
+    const count = 200;
+    const arrived = clients.map((client) => collect(client, 'seq', count));
+    for (let i = 0; i < count; i++) io.to('room').emit('seq', { i, text: `message ${i}` });
+    const expected = Array.from({ length: count }, (_, i) => ({ i, text: `message ${i}` }));
+    for (const seen of await Promise.all(arrived)) expect(seen).toEqual(expected);
+    expect([...enginePackets.values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('keeps a socket’s order when engine.io holds packets back, and for long-polling clients', async () => {
+    const { io, clients, enginePackets } = await rig([['websocket'], ['polling']]);
+    const count = 50;
+    const arrived = clients.map((client) => collect(client, 'seq', count + 1));
+    // A direct emit first: engine.io's transport is busy with it until its write completes,
+    // so the broadcasts behind it in the same turn must queue behind it, not overtake it.
+    for (const socket of io.sockets.sockets.values()) socket.emit('seq', 'direct');
+    for (let i = 0; i < count; i++) io.to('room').emit('seq', i);
+    const expected = ['direct', ...Array.from({ length: count }, (_, i) => i)];
+    for (const seen of await Promise.all(arrived)) expect(seen).toEqual(expected);
+    // Both sockets took engine.io's path for this turn: the polling one always does.
+    expect(enginePackets.size).toBe(2);
+  });
+
+  it('works without write coalescing (each frame written on its own)', async () => {
+    const { io, clients, enginePackets } = await rig([['websocket'], ['websocket']], false);
+    const count = 100;
+    const arrived = clients.map((client) => collect(client, 'seq', count));
+    for (let i = 0; i < count; i++) io.to('room').emit('seq', i);
+    const expected = Array.from({ length: count }, (_, i) => i);
+    for (const seen of await Promise.all(arrived)) expect(seen).toEqual(expected);
+    expect([...enginePackets.values()].reduce((a, b) => a + b, 0)).toBe(0);
+  });
+});

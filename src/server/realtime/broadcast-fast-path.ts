@@ -1,0 +1,92 @@
+import type { Socket as NetSocket } from 'node:net';
+
+/**
+ * A room broadcast's frame, written straight to each recipient's TCP socket.
+ *
+ * Socket.IO encodes a broadcast once, WebSocket frame included (`wsPreEncodedFrame`), and then,
+ * for every recipient, goes through engine.io: a packet object, its write buffer, three event
+ * emits, the transport's `send`, ws's `sendFrame`, and a write callback that makes the
+ * transport writable again. With a thousand recipients that per-recipient JavaScript costs
+ * more than the message itself. When nothing can be out of order, this writes the pre-built
+ * frame to the recipient's TCP socket directly (where write coalescing corks it with the
+ * rest of the turn), which is exactly what ws would have written:
+ *
+ * - the connection is open, on the websocket transport, without per-message deflate;
+ * - engine.io holds nothing back for it (its write buffer is empty, the transport writable);
+ * - the TCP socket is below its high-water mark (a slow reader takes engine.io's path, and its
+ *   flow control, as before).
+ *
+ * Anything else (acks, direct emits, binary or long-polling) takes Socket.IO's usual path. The
+ * hook is one shared function set on each connection's Socket.IO client: no closure per
+ * connection.
+ */
+
+type Frame = readonly Buffer[];
+
+interface EngineConnection {
+  readyState: string;
+  writeBuffer: unknown[];
+  transport: {
+    name?: string;
+    writable?: boolean;
+    perMessageDeflate?: unknown;
+    /** The `ws` WebSocket (readyState 1: open) and its TCP socket. */
+    socket?: { readyState?: number; _socket?: NetSocket } | undefined;
+  };
+}
+
+interface SocketIoClient {
+  conn: EngineConnection;
+  writeToEngine(encodedPackets: unknown, options: { wsPreEncodedFrame?: Frame }): void;
+}
+
+/** The TCP socket to write a pre-encoded frame to, or undefined to take the usual path. */
+function directTarget(conn: EngineConnection): NetSocket | undefined {
+  const transport = conn.transport;
+  if (
+    conn.readyState !== 'open' ||
+    transport.name !== 'websocket' ||
+    transport.writable !== true ||
+    transport.perMessageDeflate ||
+    conn.writeBuffer.length !== 0
+  ) {
+    return undefined;
+  }
+  const ws = transport.socket;
+  const raw = ws?._socket;
+  if (ws?.readyState !== 1 || !raw || raw.destroyed || raw.writableNeedDrain) return undefined;
+  return raw;
+}
+
+function fastWriteToEngine(
+  this: SocketIoClient,
+  encodedPackets: unknown,
+  options: { wsPreEncodedFrame?: Frame },
+): void {
+  const frame = options?.wsPreEncodedFrame;
+  const raw = frame === undefined ? undefined : directTarget(this.conn);
+  if (raw === undefined || frame === undefined) {
+    const usual = (Object.getPrototypeOf(this) as SocketIoClient).writeToEngine;
+    usual.call(this, encodedPackets, options);
+    return;
+  }
+  for (let i = 0; i < frame.length; i++) raw.write(frame[i] as Buffer);
+}
+
+/** Installs the fast path on one connection's Socket.IO client. Idempotent. */
+export function enableBroadcastFastPath(client: SocketIoClient): void {
+  client.writeToEngine = fastWriteToEngine;
+}
+
+export interface ConnectionSource {
+  on(event: 'connection', listener: (socket: { client: unknown }) => void): unknown;
+}
+
+function onConnection(socket: { client: unknown }): void {
+  enableBroadcastFastPath(socket.client as SocketIoClient);
+}
+
+/** Every connection of this Socket.IO server gets the fast path. */
+export function installBroadcastFastPath(io: ConnectionSource): void {
+  io.on('connection', onConnection);
+}
