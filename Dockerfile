@@ -4,7 +4,7 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: every dependency, the web client bundle, then only production dependencies ----
+# ---- build: every dependency, the web client and server bundles, then production dependencies ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # argon2 and better-sqlite3 ship prebuilt binaries for linux x64/arm64; the toolchain is
@@ -18,7 +18,8 @@ COPY . .
 RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
 
-# ---- runtime: production dependencies, sources (run by tsx), the built web client ----
+# ---- runtime: production dependencies, the server bundle and the web client (dist/), and the
+# sources of the terminal client (run through tsx by bin/chatroom.js) ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -38,4 +39,4 @@ EXPOSE 5050
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 5050) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # One process (no npm or tsx wrapper), so SIGTERM reaches the server: graceful shutdown.
-CMD ["node", "--import", "tsx", "src/server/main.ts"]
+CMD ["node", "dist/server/main.mjs"]

@@ -42,7 +42,7 @@ describe.each(['sqlite', 'postgres'] as const)('crash safety on %s', (dialect) =
       DATABASE_URL: database?.url ?? join(dir, 'chat.db'),
       ANNOUNCEMENT_FILE: join(dir, 'a.txt'),
     };
-    server = await startServerProcess(env);
+    server = await startServerProcess(env, undefined, 'bundle');
     const port = server.port;
     const users = [];
     for (let i = 0; i < CLIENTS; i++) users.push(await newUser({ url: server.url }));
@@ -83,7 +83,7 @@ describe.each(['sqlite', 'postgres'] as const)('crash safety on %s', (dialect) =
       const before = acked.size;
       await until(() => acked.size >= before + 20, 20_000, 'messages flowing before a crash');
       await server.kill('SIGKILL');
-      server = await startServerProcess(env, port);
+      server = await startServerProcess(env, port, 'bundle');
     }
     await until(() => acked.size >= sent.length - CLIENTS * 4, 20_000, 'flow after last restart');
     sending = false;

@@ -86,8 +86,17 @@ describe('Dockerfile', () => {
   it('checks /health, keeps data on a volume, and runs the server as PID 1 of the app', () => {
     expect(runtime).toMatch(/HEALTHCHECK[\s\S]*\/health/);
     expect(runtime).toMatch(/VOLUME \["\/app\/data"\]/);
-    expect(runtime).toMatch(/CMD \["node", "--import", "tsx", "src\/server\/main\.ts"\]/);
-    for (const path of ['src/server/main.ts', 'bin/chatroom.js', 'tsconfig.json']) {
+    // What `npm start` runs: the bundle `npm run build` writes, started by node itself.
+    const scripts = JSON.parse(read('package.json')).scripts as Record<string, string>;
+    expect(scripts.start).toBe('node dist/server/main.mjs');
+    expect(runtime).toMatch(/CMD \["node", "dist\/server\/main\.mjs"\]/);
+    expect(runtime).toMatch(/COPY --from=build \/app\/dist \.\/dist/);
+    for (const path of [
+      'src/server/main.ts',
+      'scripts/bundle.ts',
+      'bin/chatroom.js',
+      'tsconfig.json',
+    ]) {
       expect(existsSync(resolve(ROOT, path)), path).toBe(true);
     }
   });

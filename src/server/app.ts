@@ -87,7 +87,6 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     installWriteCoalescing(io.engine);
     installBroadcastFastPath(io);
   }
-  releaseHandshakes(io);
   await deps.configureSockets?.(io);
   const notifier = new Notifier(io, now);
   const presenceStore =
@@ -180,6 +179,8 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     allowedOrigins: config.allowedOrigins,
     log: http.log,
   });
+  // After wireSockets: its connection handler is the last to read or grow what this releases.
+  releaseHandshakes(io);
 
   let closing: Promise<void> | undefined;
   const close = () => {

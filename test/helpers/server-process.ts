@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +28,24 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs the real entry point (`src/server/main.ts`) as a child process and waits for /health. */
+/** What `npm start` runs: the bundle `npm run build` writes (scripts/bundle.ts). */
+export const SERVER_BUNDLE = resolve(ROOT, 'dist/server/main.mjs');
+
+/**
+ * Runs the real entry point as a child process and waits for /health: its sources through tsx
+ * (`source`), or the production bundle as `npm start` runs it (`bundle`; built by `npm test`).
+ */
 export async function startServerProcess(
   env: Record<string, string>,
   port?: number,
+  entry: 'source' | 'bundle' = 'source',
 ): Promise<ServerProcess> {
   const chosen = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  if (entry === 'bundle' && !existsSync(SERVER_BUNDLE)) {
+    throw new Error(`${SERVER_BUNDLE} is missing: run \`npm run build\` first`);
+  }
+  const args = entry === 'bundle' ? [SERVER_BUNDLE] : ['--import', 'tsx', 'src/server/main.ts'];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,

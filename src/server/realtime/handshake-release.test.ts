@@ -51,6 +51,10 @@ describe('releaseHandshakes', () => {
     const errorListeners = ws.listeners('error').map((listener) => listener.name);
     expect(errorListeners).not.toContain('onUpgradeError');
     expect(errorListeners.length).toBeGreaterThan(0); // the transport's own stays
+    // The one-element arrays are exact copies now, still holding their element.
+    const internals = socket as unknown as { fns: unknown[]; conn: { cleanupFn: unknown[] } };
+    expect(internals.conn.cleanupFn.length).toBeGreaterThan(0);
+    expect(Array.isArray(internals.fns)).toBe(true);
     expect(await client.timeout(2000).emitWithAck('echo', 'still here')).toBe('still here');
   });
 });

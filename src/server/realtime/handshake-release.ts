@@ -11,12 +11,24 @@
  * - engine.io leaves its upgrade-error listener on a direct websocket connection's `ws` for
  *   life (it removes it only on the polling → websocket upgrade path): ~0.17 KB.
  *
+ * - Three one-element arrays that connecting grows with `push` (Socket.IO's middleware list,
+ *   engine.io's transport cleanup list, the packet decoder's listener list) keep a 17-slot
+ *   backing store each; an exact copy of the same one element saves ~0.4 KB. All three are
+ *   only ever read through their owner's field, so swapping in the copy changes nothing else.
+ *
  * Only the default namespace exists, so no later namespace handshake needs any of it.
  */
 
 interface ReleasableSocket {
   conn: { request: unknown };
   handshake: object;
+}
+
+/** Private fields of Socket.IO's socket and client and of engine.io's socket. */
+interface Internals {
+  conn: { cleanupFn?: unknown };
+  fns?: unknown;
+  client?: { decoder?: { _callbacks?: Record<string, unknown> } };
 }
 
 interface EngineConnection {
@@ -35,8 +47,17 @@ export interface ConnectionSource {
 
 const EMPTY = Object.freeze({});
 
+function compact<T>(list: T): T {
+  return Array.isArray(list) ? (list.slice() as T) : list;
+}
+
 function release(socket: ReleasableSocket): void {
   socket.conn.request = null;
+  const internals = socket as unknown as Internals;
+  internals.conn.cleanupFn = compact(internals.conn.cleanupFn);
+  internals.fns = compact(internals.fns);
+  const callbacks = internals.client?.decoder?._callbacks;
+  if (callbacks) callbacks.$decoded = compact(callbacks.$decoded);
   const { address, xdomain, secure, issued } = socket.handshake as Record<string, unknown>;
   socket.handshake = {
     headers: EMPTY,
