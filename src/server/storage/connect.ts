@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { migrateToLatest } from './migrations.js';
 import type { Database, Dialect } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface Connection {
   db: Kysely<Database>;
@@ -74,7 +75,9 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'full'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   await migrated(db, 'sqlite');
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
