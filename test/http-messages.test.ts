@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS, type Message } from '../src/protocol/index.js';
-import { PASSWORD, uniqueName } from './helpers/clients.js';
+import { freshRoom, PASSWORD, uniqueName } from './helpers/clients.js';
 import { inject } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -37,7 +37,7 @@ async function poll(token: string, lastId: number, limit?: number): Promise<Mess
 
 /** A fresh public room both users joined. */
 async function sharedRoom(...tokens: string[]): Promise<string> {
-  const room = uniqueName('room').toLowerCase();
+  const room = freshRoom('room');
   for (const token of tokens) {
     const joined = await inject(server, 'POST', '/join_room', { token, body: { room } });
     expect(joined.status).toBe(200);

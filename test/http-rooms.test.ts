@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareUsernames, ERRORS, type Room } from '../src/protocol/index.js';
 import type { Clock } from '../src/server/shared/clock.js';
-import { PASSWORD, uniqueName } from './helpers/clients.js';
+import { freshRoom, PASSWORD, uniqueName } from './helpers/clients.js';
 import { inject } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -58,7 +58,7 @@ describe('GET /rooms', () => {
 
   it('lists public, group and direct rooms, and nothing of other people', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
-    const room = uniqueName('pub').toLowerCase();
+    const room = freshRoom('pub');
     await post(alice.token, '/join_room', { room });
     await post(alice.token, '/create_room', { participants: [bob.username] });
     await post(alice.token, '/send', { recipient: bob.username, content: 'dm' });
@@ -88,7 +88,7 @@ describe('POST /join_room', () => {
 
   it('is idempotent and lets a second user in', async () => {
     const [alice, bob] = [await user(), await user()];
-    const room = uniqueName('club').toLowerCase();
+    const room = freshRoom('club');
     await post(alice.token, '/join_room', { room });
     const again = await post(alice.token, '/join_room', { room });
     expect(again.status).toBe(200);
@@ -186,7 +186,7 @@ describe('POST /create_room', () => {
 describe('POST /leave_room', () => {
   it('removes the caller from the room: its history is closed to them afterwards', async () => {
     const alice = await user();
-    const room = uniqueName('leave').toLowerCase();
+    const room = freshRoom('leave');
     await post(alice.token, '/join_room', { room });
     const response = await post(alice.token, '/leave_room', { room_id: room });
     expect(response.status).toBe(200);
@@ -198,7 +198,7 @@ describe('POST /leave_room', () => {
 
   it('answers 403 for a room the caller is not in and 404 for a room that does not exist', async () => {
     const [alice, bob] = [await user(), await user()];
-    const room = uniqueName('other').toLowerCase();
+    const room = freshRoom('other');
     await post(bob.token, '/join_room', { room });
     const notMember = await post(alice.token, '/leave_room', { room_id: room });
     expect(notMember.status).toBe(403);
@@ -255,7 +255,7 @@ describe('GET /online', () => {
 
   it('lists only the members present in a room with ?room=', async () => {
     const [alice, bob, carol] = [await user(), await user(), await user()];
-    const room = uniqueName('on').toLowerCase();
+    const room = freshRoom('on');
     await post(alice.token, '/join_room', { room });
     await post(bob.token, '/join_room', { room });
     for (const u of [alice, bob, carol])
@@ -267,7 +267,7 @@ describe('GET /online', () => {
 
   it('answers 403 for a room the caller is not in and 404 for an unknown room', async () => {
     const [alice, bob] = [await user(), await user()];
-    const room = uniqueName('priv').toLowerCase();
+    const room = freshRoom('priv');
     await post(bob.token, '/join_room', { room });
     const forbidden = await online(alice.token, room);
     expect(forbidden.status).toBe(403);

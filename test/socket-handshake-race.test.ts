@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../src/protocol/index.js';
-import { api, newUser, newUsers, nextEvent, request, uniqueName } from './helpers/clients.js';
+import { api, freshRoom, newUser, newUsers, nextEvent, request } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 import { openSocket } from './helpers/sockets.js';
 
@@ -64,7 +64,7 @@ describe('membership changes while a socket connects', () => {
 
   it('does not subscribe the new socket to a room the user left during its handshake', async () => {
     const [alice, bob] = await newUsers(server, 2);
-    const room = uniqueName('left').toLowerCase();
+    const room = freshRoom('left');
     await api(server, 'POST', '/join_room', { room }, alice.token);
     await api(server, 'POST', '/join_room', { room }, bob.token);
     const hold = await holdRoomRead(alice.username);

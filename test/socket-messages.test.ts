@@ -4,33 +4,18 @@ import {
   api,
   collect,
   connectSocket,
+  freshRoom,
   newUser,
   newUsers,
   nextEvent,
   request,
-  type TestSocket,
-  uniqueName,
+  sendMessage,
+  sentinel,
 } from './helpers/clients.js';
 import { sharedServer } from './helpers/sockets.js';
 
 const suite = sharedServer();
 const online = suite.online;
-
-const freshRoom = () => uniqueName('m').toLowerCase();
-
-async function send(socket: TestSocket, payload: Record<string, unknown>): Promise<Message> {
-  const ack = await request(socket, 'send_message', payload);
-  expect(ack.success, JSON.stringify(ack)).toBe(true);
-  return ack.message as Message;
-}
-
-/** Waits until `watcher` got a fresh message in `room`: anything sent to it before has arrived. */
-async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
-  const content = `sentinel ${Math.random()}`;
-  const seen = nextEvent(watcher, 'new_message', (m) => m.content === content);
-  await send(from, { room, content });
-  await seen;
-}
 
 describe('send_message', () => {
   it('acks with the stored message only once it is in the store, and broadcasts the same', async () => {
@@ -67,7 +52,7 @@ describe('send_message', () => {
     const waits = [tab1, tab2, b].map((s) =>
       nextEvent(s, 'new_message', (m) => m.content === 'for members'),
     );
-    const message = await send(b, { room, content: 'for members' });
+    const message = await sendMessage(b, { room, content: 'for members' });
     for (const received of await Promise.all(waits)) expect(received).toEqual(message);
     await sentinel(b, c, 'general');
     expect(carolSees.map((m) => m.room)).not.toContain(room);
@@ -76,7 +61,7 @@ describe('send_message', () => {
   it('sends to general when no room is given, always as the socket user', async () => {
     const [alice, bob] = await newUsers(suite.server, 2);
     const a = await online(alice.token);
-    const message = await send(a, {
+    const message = await sendMessage(a, {
       content: 'default room',
       username: bob.username,
       sender: bob.username,
@@ -89,7 +74,7 @@ describe('send_message', () => {
     const alice = await newUser(suite.server);
     const a = await online(alice.token);
     for (const content of ['<b>bold?</b> &amp; "q"', '😀'.repeat(4000), ' padded \n']) {
-      expect((await send(a, { content })).content).toBe(content);
+      expect((await sendMessage(a, { content })).content).toBe(content);
     }
   });
 
@@ -149,8 +134,8 @@ describe('client_id retries', () => {
     await request(a, 'join', { room });
     await request(b, 'join', { room });
     const bobSees = collect(b, 'new_message');
-    const first = await send(a, { room, content: 'only once', client_id: 'retry-1' });
-    const again = await send(a, { room, content: 'only once', client_id: 'retry-1' });
+    const first = await sendMessage(a, { room, content: 'only once', client_id: 'retry-1' });
+    const again = await sendMessage(a, { room, content: 'only once', client_id: 'retry-1' });
     expect(again).toEqual(first);
     await sentinel(a, b, room);
     expect(bobSees.filter((m) => m.client_id === 'retry-1')).toEqual([first]);
@@ -180,9 +165,9 @@ describe('client_id retries', () => {
     const b = await online(bob.token);
     await request(a, 'join', { room });
     await request(b, 'join', { room });
-    const one = await send(a, { room, content: 'x', client_id: 'shared' });
-    const two = await send(a, { content: 'x', client_id: 'shared' });
-    const three = await send(b, { room, content: 'x', client_id: 'shared' });
+    const one = await sendMessage(a, { room, content: 'x', client_id: 'shared' });
+    const two = await sendMessage(a, { content: 'x', client_id: 'shared' });
+    const three = await sendMessage(b, { room, content: 'x', client_id: 'shared' });
     expect(new Set([one.id, two.id, three.id]).size).toBe(3);
   });
 
@@ -205,7 +190,7 @@ describe('history', () => {
     const a = await online(alice.token);
     await request(a, 'join', { room });
     const sent = await Promise.all(
-      Array.from({ length: 130 }, (_, i) => send(a, { room, content: `h${i}` })),
+      Array.from({ length: 130 }, (_, i) => sendMessage(a, { room, content: `h${i}` })),
     );
     const ids = sent.map((m) => m.id).sort((x, y) => x - y);
     const page = async (payload: Record<string, unknown>) => {
@@ -243,10 +228,10 @@ describe('sync', () => {
     await request(a, 'join', { room: hidden });
     const b = await online(bob.token);
     await request(b, 'join', { room });
-    const start = (await send(a, { room, content: 'start' })).id;
+    const start = (await sendMessage(a, { room, content: 'start' })).id;
     const sent = await Promise.all(
       Array.from({ length: 600 }, (_, i) =>
-        send(a, { room: i % 10 === 0 ? hidden : room, content: `s${i}` }),
+        sendMessage(a, { room: i % 10 === 0 ? hidden : room, content: `s${i}` }),
       ),
     );
     const visible = sent
@@ -278,7 +263,7 @@ describe('sync', () => {
   it('answers has_more false with nothing new', async () => {
     const alice = await newUser(suite.server);
     const a = await online(alice.token);
-    const last = await send(a, { content: 'latest' });
+    const last = await sendMessage(a, { content: 'latest' });
     const ack = await request(a, 'sync', { last_id: Number.MAX_SAFE_INTEGER });
     expect(ack).toEqual({ success: true, messages: [], has_more: false });
     const tail = await request(a, 'sync', { last_id: last.id });
@@ -298,7 +283,7 @@ describe('sync', () => {
     const highest = Math.max(...seen.map((m) => m.id));
     b.close();
     const missed = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => send(a, { room, content: `missed ${i}` })),
+      Array.from({ length: 30 }, (_, i) => sendMessage(a, { room, content: `missed ${i}` })),
     );
     b = await online(bob.token);
     const live = collect(b, 'new_message');

@@ -3,30 +3,17 @@ import { compareUsernames, ERRORS, type Message } from '../src/protocol/index.js
 import {
   api,
   collect,
+  freshRoom,
   newUser,
   newUsers,
   nextEvent,
   request,
-  type TestSocket,
-  uniqueName,
+  sentinel,
 } from './helpers/clients.js';
 import { closeAndForget, serverForgot, sharedServer } from './helpers/sockets.js';
 
 const suite = sharedServer();
 const online = suite.online;
-
-/** A public room of its own for each test, so tests do not hear each other. */
-const freshRoom = () => uniqueName('r').toLowerCase();
-
-/** Sends a message and waits until `watcher` got it: everything sent to `watcher` before it
- * has arrived by then (events on one socket keep their order). */
-async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
-  const content = `sentinel ${Math.random()}`;
-  const seen = nextEvent(watcher, 'new_message', (m) => m.content === content);
-  const ack = await request(from, 'send_message', { room, content });
-  expect(ack.success).toBe(true);
-  await seen;
-}
 
 describe('join', () => {
   it('joins general by default, acking the Room and sending its last 100 messages oldest first', async () => {

@@ -1,35 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ERRORS, type Message, type Room } from '../src/protocol/index.js';
+import { ERRORS, type Room } from '../src/protocol/index.js';
 import {
   api,
   collect,
+  freshRoom,
   newUser,
   newUsers,
   nextEvent,
   request,
-  type TestSocket,
-  uniqueName,
+  sendMessage,
+  sentinel,
 } from './helpers/clients.js';
 import { sharedServer } from './helpers/sockets.js';
 
 const suite = sharedServer();
 const online = suite.online;
-
-const freshRoom = () => uniqueName('g').toLowerCase();
-
-async function send(socket: TestSocket, room: string, content: string): Promise<Message> {
-  const ack = await request(socket, 'send_message', { room, content });
-  expect(ack.success, JSON.stringify(ack)).toBe(true);
-  return ack.message as Message;
-}
-
-/** Waits until `watcher` got a fresh message in `room`: anything sent to it before has arrived. */
-async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
-  const content = `sentinel ${Math.random()}`;
-  const seen = nextEvent(watcher, 'new_message', (m) => m.content === content);
-  await send(from, room, content);
-  await seen;
-}
 
 describe('create_room', () => {
   it('creates a group, tells every member with room_created and subscribes their sockets at once', async () => {
@@ -50,7 +35,7 @@ describe('create_room', () => {
     const deliveries = [a, bTab1, bTab2].map((s) =>
       nextEvent(s, 'new_message', (m) => m.room === room.id),
     );
-    const message = await send(bTab2, room.id, 'no reconnect needed');
+    const message = await sendMessage(bTab2, { room: room.id, content: 'no reconnect needed' });
     for (const got of await Promise.all(deliveries)) expect(got).toEqual(message);
 
     const carolMessages = collect(c, 'new_message');
@@ -114,7 +99,7 @@ describe('open_direct', () => {
     expect((again.room as Room).id).toBe(room.id);
 
     const delivered = nextEvent(b, 'new_message', (m) => m.room === room.id);
-    const message = await send(a, room.id, 'psst');
+    const message = await sendMessage(a, { room: room.id, content: 'psst' });
     expect(await delivered).toEqual(message);
   });
 
@@ -148,7 +133,7 @@ describe('leave', () => {
     expect((await bobList).users).toEqual([bob.username]);
 
     const seen = [collect(tab1, 'new_message'), collect(tab2, 'new_message')];
-    await send(b, room, 'after alice left');
+    await sendMessage(b, { room: room, content: 'after alice left' });
     await sentinel(b, tab1, 'general');
     await sentinel(b, tab2, 'general');
     for (const list of seen) expect(list.filter((m) => m.room === room)).toEqual([]);
@@ -184,7 +169,7 @@ describe('leave', () => {
     await api(suite.server, 'POST', '/leave_room', { room_id: room }, alice.token);
     await bobHears;
     const seen = collect(a, 'new_message');
-    await send(b, room, 'alice is gone');
+    await sendMessage(b, { room: room, content: 'alice is gone' });
     await sentinel(b, a, 'general');
     expect(seen.filter((m) => m.room === room)).toEqual([]);
   });
@@ -201,7 +186,7 @@ describe('joining over HTTP', () => {
     await api(suite.server, 'POST', '/join_room', { room }, alice.token);
     await joined;
     const delivered = nextEvent(a, 'new_message', (m) => m.room === room);
-    const message = await send(b, room, 'welcome');
+    const message = await sendMessage(b, { room: room, content: 'welcome' });
     expect(await delivered).toEqual(message);
   });
 });

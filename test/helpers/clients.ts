@@ -1,5 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/protocol/index.js';
+import { expect } from 'vitest';
+import type {
+  ClientToServerEvents,
+  Message,
+  ServerToClientEvents,
+} from '../../src/protocol/index.js';
 import type { TestServer } from './server.js';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -120,4 +125,30 @@ export async function newUsers<N extends number>(
   const users: TestUser[] = [];
   for (let i = 0; i < count; i++) users.push(await newUser(server));
   return users as Tuple<TestUser, N>;
+}
+
+/** A public room of its own for each test, so tests do not hear each other. */
+export function freshRoom(prefix = 'room'): string {
+  return uniqueName(prefix).toLowerCase();
+}
+
+/** `send_message`, asserting that the ack succeeded; resolves with the stored message. */
+export async function sendMessage(
+  socket: TestSocket,
+  payload: Record<string, unknown>,
+): Promise<Message> {
+  const ack = await request(socket, 'send_message', payload);
+  expect(ack.success, JSON.stringify(ack)).toBe(true);
+  return ack.message as Message;
+}
+
+/**
+ * Sends a message and waits until `watcher` got it: everything sent to `watcher` before it has
+ * arrived by then (events on one socket keep their order).
+ */
+export async function sentinel(from: TestSocket, watcher: TestSocket, room: string) {
+  const content = `sentinel ${Math.random()}`;
+  const seen = nextEvent(watcher, 'new_message', (m) => m.content === content);
+  await sendMessage(from, { room, content });
+  await seen;
 }
