@@ -1,4 +1,5 @@
 import type { Socket as NetSocket } from 'node:net';
+import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
 
 /**
  * A room broadcast's frame, written straight to each recipient's TCP socket.
@@ -26,13 +27,7 @@ type Frame = readonly Buffer[];
 interface EngineConnection {
   readyState: string;
   writeBuffer: unknown[];
-  transport: {
-    name?: string;
-    writable?: boolean;
-    perMessageDeflate?: unknown;
-    /** The `ws` WebSocket (readyState 1: open) and its TCP socket. */
-    socket?: { readyState?: number; _socket?: NetSocket } | undefined;
-  };
+  transport: EngineTransport;
 }
 
 interface SocketIoClient {
@@ -52,9 +47,10 @@ function directTarget(conn: EngineConnection): NetSocket | undefined {
   ) {
     return undefined;
   }
-  const ws = transport.socket;
-  const raw = ws?._socket;
-  if (ws?.readyState !== 1 || !raw || raw.destroyed || raw.writableNeedDrain) return undefined;
+  const raw = tcpSocketOf(transport);
+  if (transport.socket?.readyState !== 1 || !raw || raw.destroyed || raw.writableNeedDrain) {
+    return undefined;
+  }
   return raw;
 }
 

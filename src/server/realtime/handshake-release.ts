@@ -1,3 +1,5 @@
+import type { EngineTransport } from './engine-internals.js';
+
 /**
  * Memory per idle connection: what the handshake leaves behind once a socket is connected.
  * The auth middleware is the only reader of the upgrade request and of the handshake's
@@ -32,7 +34,7 @@ interface Internals {
 }
 
 interface EngineConnection {
-  transport: { name?: string; socket?: unknown };
+  transport: EngineTransport;
 }
 
 interface ListenerSource {

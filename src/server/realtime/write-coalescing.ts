@@ -1,4 +1,5 @@
 import { Socket as NetSocket } from 'node:net';
+import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
 
 /**
  * Per-turn write coalescing underneath Socket.IO's websocket transport.
@@ -28,13 +29,6 @@ import { Socket as NetSocket } from 'node:net';
  * transports are affected (HTTP long-polling is not touched). The hook is one shared
  * function set as the socket's `write`: no closure per connection.
  */
-
-/** Engine.io's types for these internals are not exported; the shapes used here. */
-interface EngineTransport {
-  name?: string;
-  /** The `ws` WebSocket of engine.io's websocket transport. */
-  socket?: { _socket?: NetSocket } | undefined;
-}
 
 interface EngineSocket {
   transport: EngineTransport;
@@ -131,7 +125,7 @@ function scheduleEndOfTurn(): void {
  * for replies (acks) the client waits on. A no-op for a connection that is not corked.
  */
 export function expediteWrites(connection: { transport?: EngineTransport } | undefined): void {
-  const raw = connection?.transport?.socket?._socket as Coalesced | undefined;
+  const raw = tcpSocketOf(connection?.transport) as Coalesced | undefined;
   if (raw?.[kCorked] !== true || raw[kUrgent] === true) return;
   raw[kUrgent] = true;
   urgent.push(raw);
@@ -173,7 +167,7 @@ export function coalesceWrites(socket: NetSocket): void {
 }
 
 function onTransport(transport: EngineTransport): void {
-  const raw = transport.socket?._socket;
+  const raw = tcpSocketOf(transport);
   if (raw && typeof raw.cork === 'function') coalesceWrites(raw);
 }
 
