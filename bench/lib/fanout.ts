@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EventLoopReport } from '../../src/server/shared/event-loop-probe.js';
 import { cpuSeconds, machineCpu, memory, resetPeak, runQueueWait, sleep } from './children.js';
 import { Meter } from './meter.js';
-import { openMany, RawClient } from './raw-client.js';
+import { openMany, RawClient, tally } from './raw-client.js';
 import { type LatencySummary, round } from './stats.js';
 
 /**
@@ -107,26 +107,23 @@ export class FanoutRig {
     // and the first receivers to join are the first to get each message.
     const total = receiverTokens.length;
     const samples = Math.min(total, Math.max(0, sampleReceivers));
-    const every = samples > 0 ? Math.max(1, Math.floor(total / samples)) : total + 1;
-    let index = 0;
-    while (index < total) {
-      if (index % every === 0 && this.samplers < samples) {
-        await meter.openSampler(port, receiverTokens[index]);
-        this.samplers++;
-        index++;
-        continue;
-      }
-      const from = index;
-      const upTo = Math.min(
-        total,
-        samples > this.samplers ? (Math.floor(index / every) + 1) * every : total,
-      );
-      const opened = await openMany(upTo - from, (i) => {
-        return new RawClient({ port, token: receiverTokens[from + i] });
+    const every = samples > 0 ? Math.max(1, Math.floor(total / samples)) : 0;
+    let from = 0;
+    const openReceivers = async (upTo: number) => {
+      const start = from;
+      const opened = await openMany(upTo - start, (i) => {
+        return new RawClient({ port, token: receiverTokens[start + i] });
       });
       this.receivers.push(...opened);
-      index = upTo;
+    };
+    for (let s = 0; s < samples; s++) {
+      const at = s * every;
+      await openReceivers(at);
+      await meter.openSampler(port, receiverTokens[at]);
+      this.samplers++;
+      from = at + 1;
     }
+    await openReceivers(total);
     await meter.openSenders(port, [...senderTokens]);
     this.senders = senderTokens.length;
   }
@@ -147,18 +144,14 @@ export class FanoutRig {
     open: number;
   }> {
     const progress = await (this.meter as Meter).progress();
-    let total = progress.delivered;
-    let last = progress.lastDelivery;
-    let open = progress.open;
-    for (const client of this.receivers) {
-      total += client.newMessages;
-      if (client.state === 'open') open++;
-      if (client.lastNewMessageAt > 0) {
-        const at = performance.timeOrigin + client.lastNewMessageAt;
-        if (at > last) last = at;
-      }
-    }
-    return { total, last, acked: progress.acked, nacked: progress.nacked, open };
+    const here = tally(this.receivers);
+    return {
+      total: progress.delivered + here.delivered,
+      last: Math.max(progress.lastDelivery, here.last),
+      acked: progress.acked,
+      nacked: progress.nacked,
+      open: progress.open + here.open,
+    };
   }
 
   /** One open-loop run at `rate` messages/s for `seconds`, then a drain (bounded). */

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import type { MeterReply, MeterRequest } from './meter.js';
-import { openMany, RawClient } from './raw-client.js';
+import { openMany, RawClient, tally } from './raw-client.js';
 import { Samples } from './stats.js';
 
 /**
@@ -111,14 +111,9 @@ async function handle(request: MeterRequest): Promise<MeterReply> {
     case 'run':
       return schedule(request);
     case 'progress': {
-      let delivered = 0;
-      let last = 0;
-      for (const client of samplers) {
-        delivered += client.newMessages;
-        if (client.lastNewMessageAt > last) last = client.lastNewMessageAt;
-      }
-      const open = [...senders, ...samplers].filter((c) => c.state === 'open').length;
-      return { acked, nacked, delivered, lastDelivery: last > 0 ? absolute(last) : 0, open };
+      const sampled = tally(samplers);
+      const open = sampled.open + tally(senders).open;
+      return { acked, nacked, delivered: sampled.delivered, lastDelivery: sampled.last, open };
     }
     case 'results':
       return { ack: ackSamples.summary(), latency: latencySamples.summary() };

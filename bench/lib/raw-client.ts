@@ -235,6 +235,27 @@ function pongControlFrame(payload: Buffer): Buffer {
   return frame;
 }
 
+/**
+ * `new_message` frames counted by `clients` since their last reset, the absolute time of the
+ * last one (performance.timeOrigin + now, comparable across threads; 0 if none), and how many
+ * of them are open.
+ */
+export function tally(clients: Iterable<RawClient>): {
+  delivered: number;
+  last: number;
+  open: number;
+} {
+  let delivered = 0;
+  let last = 0;
+  let open = 0;
+  for (const client of clients) {
+    delivered += client.newMessages;
+    if (client.state === 'open') open++;
+    if (client.lastNewMessageAt > last) last = client.lastNewMessageAt;
+  }
+  return { delivered, last: last > 0 ? performance.timeOrigin + last : 0, open };
+}
+
 /** Opens `count` clients with at most `concurrency` handshakes in flight; bounded by time. */
 export async function openMany(
   count: number,
