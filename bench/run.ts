@@ -16,6 +16,7 @@ import {
 import { connections } from './lib/connections.js';
 import { FanoutRig, ramp, runSteady } from './lib/fanout.js';
 import { loginStorm } from './lib/login.js';
+import { terminateSharedMeter } from './lib/meter.js';
 import {
   type BenchResult,
   svgChart,
@@ -45,7 +46,7 @@ both started here as child processes on free ports (127.0.0.1 only).
       --only LIST       scenarios: fanout,ramp,connections,login (default all)
       --targets LIST    servers: baseline,real,real-uncoalesced (default baseline,real)
       --runner R        bundle (esbuild bundle on plain node, default) or tsx (node --import tsx)
-      --settle N        seconds to let RSS settle after each connections step (default 20)
+      --settle N        seconds to let RSS settle after each connections step (default 45)
       --server-env LIST extra environment for the real server, e.g. SQLITE_SYNCHRONOUS=normal
       --profile DIR     run the servers with --cpu-prof, profiles written to DIR
       --quick           small numbers, under a minute: a smoke run
@@ -128,7 +129,7 @@ if (runner !== 'bundle' && runner !== 'tsx') {
   console.error('--runner must be bundle or tsx');
   process.exit(2);
 }
-const settleSeconds = num(flags.settle, quick ? 1 : 20, 'settle');
+const settleSeconds = num(flags.settle, quick ? 1 : 45, 'settle');
 const CONTENT_LENGTH = 100;
 const LOGINS = 20;
 const SERVER_CORE = 0;
@@ -344,6 +345,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await terminateSharedMeter();
     await stopAllChildren();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The server as it runs in production: an esbuild bundle of its sources (types stripped, local
- * modules in one file, every package left to node_modules), run by plain node. Against
+ * modules in one file, every package left to node_modules), run by plain node. A module the
+ * sources import dynamically (`await import(...)`, e.g. the Redis scale-out only when REDIS_URL
+ * is set) becomes a chunk of its own beside the entry, loaded only then: in one file, its
+ * packages' static imports would load `redis` and the Redis adapter into every server (~5 MB
+ * of heap and RSS for nothing on SQLite). Against
  * `tsx src/server/main.ts` it saves tsx's loader thread and transform cache (~40 MB of idle
  * RSS) and tsx's keepNames wrapping (~2 KB per connection): docs/benchmarks.md. `npm run
  * build` writes dist/server/main.mjs; `npm start` runs it. The benchmark bundles its servers
@@ -26,12 +30,22 @@ export function esbuild(): EsbuildApi {
   return fromTsx('esbuild') as EsbuildApi;
 }
 
-/** Bundles `entry` (relative to the repository) into `outfile`, packages left external. */
+/**
+ * Bundles `entry` (relative to the repository) into `outfile` (an .mjs), packages left external,
+ * dynamically imported modules split into `chunks/` beside it (which this replaces: one entry
+ * per folder).
+ */
 export async function bundleEntry(entry: string, outfile: string): Promise<string> {
-  mkdirSync(dirname(outfile), { recursive: true });
+  const outdir = dirname(outfile);
+  // Chunk names carry a content hash: an earlier build's would stay behind.
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
   const result = await esbuild().build({
-    entryPoints: [join(ROOT, entry)],
-    outfile,
+    entryPoints: { [basename(outfile, '.mjs')]: join(ROOT, entry) },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

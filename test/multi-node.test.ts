@@ -62,8 +62,12 @@ describe('two nodes on PostgreSQL and Redis', () => {
       PRESENCE_TTL_SECONDS: String(PRESENCE_TTL_SECONDS),
       ANNOUNCEMENT_FILE: join(dir, 'announcement.txt'),
     };
-    // Both start at once: they race to migrate the fresh database.
-    const started = await Promise.allSettled([startServerProcess(env), startServerProcess(env)]);
+    // Both start at once: they race to migrate the fresh database. One runs the sources, the
+    // other the production bundle (its Redis scale-out is a chunk loaded only with REDIS_URL).
+    const started = await Promise.allSettled([
+      startServerProcess(env),
+      startServerProcess(env, undefined, 'bundle'),
+    ]);
     for (const result of started) if (result.status === 'fulfilled') nodes.push(result.value);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
     const [one, two] = nodes;

@@ -12,8 +12,9 @@ export type Runner = 'bundle' | 'tsx';
 /** Bundles `entry` (relative to the repo) with node_modules left external; returns the file. */
 export function bundle(entry: string): Promise<string> {
   // Inside node_modules: ignored by git, and bare imports resolve from the repository.
-  const outDir = join(ROOT, 'node_modules/.cache/chatroom-bench');
-  return bundleEntry(entry, join(outDir, `${basename(entry).replace(/\.ts$/, '')}.mjs`));
+  const name = basename(entry).replace(/\.ts$/, '');
+  // One folder per entry: each bundle replaces its own chunks/.
+  return bundleEntry(entry, join(ROOT, 'node_modules/.cache/chatroom-bench', name, `${name}.mjs`));
 }
 
 export function esbuildVersion(): string {

@@ -41,8 +41,10 @@ export interface ConnectionsOptions {
 
 /**
  * RSS once the sockets are idle: the lowest reading over `settleMs`. V8 keeps the young
- * generation it grew during the handshake burst (up to 32 MB) until its memory reducer runs,
- * some seconds after allocation stops; idle means after that.
+ * generation it grew during the handshake burst (up to 32 MB) and the old-space garbage of the
+ * burst until its memory reducer runs, 20–30 s after a burst on this machine (observed with
+ * `v8.getHeapSpaceStatistics()`: new space 33.6 → 1 MB); idle means after that, so a step
+ * settles as long as the idle reading before the first (45 s by default).
  */
 async function settledRss(pid: number, settleMs: number): Promise<number> {
   let lowest = memory(pid).rss;

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EventLoopReport } from '../../src/server/shared/event-loop-probe.js';
 import { cpuSeconds, machineCpu, memory, resetPeak, runQueueWait, sleep } from './children.js';
-import { Meter } from './meter.js';
+import { type Meter, sharedMeter } from './meter.js';
 import { openMany, RawClient, tally } from './raw-client.js';
 import { type LatencySummary, round } from './stats.js';
 
@@ -101,7 +101,7 @@ export class FanoutRig {
 
   async connect(): Promise<void> {
     const { port, receiverTokens, senderTokens, sampleReceivers } = this.options;
-    const meter = new Meter();
+    const meter = sharedMeter();
     this.meter = meter;
     // Samplers spread evenly over the receivers' join order: a room is written in join order,
     // and the first receivers to join are the first to get each message.

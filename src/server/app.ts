@@ -83,11 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
   installJsonBodyParser(http);
 
   const io = createSocketServer(http.server);
+  await deps.configureSockets?.(io);
   if (config.writeCoalescing) {
     installWriteCoalescing(io.engine);
     installBroadcastFastPath(io);
   }
-  await deps.configureSockets?.(io);
   const notifier = new Notifier(io, now);
   const presenceStore =
     deps.presence ?? new MemoryPresence(clock, config.pollerOnlineSeconds * 1000);

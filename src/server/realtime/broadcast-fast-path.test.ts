@@ -97,6 +97,26 @@ describe('broadcast fast path', () => {
     expect(enginePackets.size).toBe(2);
   });
 
+  it('reaches every member of a room once, with several rooms and with exceptions', async () => {
+    const { io, clients } = await rig([['websocket'], ['websocket'], ['websocket']]);
+    const sockets = [...io.sockets.sockets.values()];
+    sockets[0]?.join('other');
+    sockets[1]?.join('other');
+    const arrived = clients.map((client) => collect(client, 'seq', 1));
+    const counts = clients.map((client) => {
+      let n = 0;
+      client.on('seq', () => n++);
+      return () => n;
+    });
+    io.to('room').emit('seq', 'one room');
+    io.to(['room', 'other']).emit('seq', 'two rooms');
+    io.to('room').except('other').emit('seq', 'except other');
+    io.to('missing').emit('seq', 'nobody');
+    await Promise.all(arrived);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counts.map((count) => count())).toEqual([2, 2, 3]);
+  });
+
   it('works without write coalescing (each frame written on its own)', async () => {
     const { io, clients, enginePackets } = await rig([['websocket'], ['websocket']], false);
     const count = 100;

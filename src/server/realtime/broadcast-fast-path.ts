@@ -1,5 +1,6 @@
 import type { Socket as NetSocket } from 'node:net';
 import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
+import { isCoalesced, queueFrame } from './write-coalescing.js';
 
 /**
  * A room broadcast's frame, written straight to each recipient's TCP socket.
@@ -9,8 +10,9 @@ import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
  * emits, the transport's `send`, ws's `sendFrame`, and a write callback that makes the
  * transport writable again. With a thousand recipients that per-recipient JavaScript costs
  * more than the message itself. When nothing can be out of order, this writes the pre-built
- * frame to the recipient's TCP socket directly (where write coalescing corks it with the
- * rest of the turn), which is exactly what ws would have written:
+ * frame to the recipient's TCP socket directly (with write coalescing, queued as buffers to
+ * leave with the socket's next flush: an array push per recipient), which is exactly what ws
+ * would have written:
  *
  * - the connection is open, on the websocket transport, without per-message deflate;
  * - engine.io holds nothing back for it (its write buffer is empty, the transport writable);
@@ -66,7 +68,8 @@ function fastWriteToEngine(
     usual.call(this, encodedPackets, options);
     return;
   }
-  for (let i = 0; i < frame.length; i++) raw.write(frame[i] as Buffer);
+  if (isCoalesced(raw)) queueFrame(raw, frame);
+  else for (let i = 0; i < frame.length; i++) raw.write(frame[i] as Buffer);
 }
 
 /** Installs the fast path on one connection's Socket.IO client. Idempotent. */
@@ -74,15 +77,55 @@ export function enableBroadcastFastPath(client: SocketIoClient): void {
   client.writeToEngine = fastWriteToEngine;
 }
 
+interface RoomAdapter {
+  rooms: Map<string, Set<string>>;
+  nsp: { sockets: Map<string, unknown> };
+  apply(
+    opts: { rooms: Set<string>; except?: Set<string> },
+    callback: (socket: unknown) => void,
+  ): void;
+}
+
 export interface ConnectionSource {
   on(event: 'connection', listener: (socket: { client: unknown }) => void): unknown;
+  of(name: '/'): { adapter: unknown };
+}
+
+/**
+ * The adapter's walk over a room, for the common case of one room and no exceptions: the
+ * members in order, without the set of ids already visited that the general walk builds for
+ * every broadcast (a thousand-entry set, grown step by step, per message). The same sockets in
+ * the same order; anything else takes the adapter's own walk.
+ */
+function installSingleRoomWalk(adapter: RoomAdapter): void {
+  const general = adapter.apply;
+  adapter.apply = function apply(this: RoomAdapter, opts, callback) {
+    if (opts.rooms.size !== 1 || (opts.except !== undefined && opts.except.size > 0)) {
+      general.call(this, opts, callback);
+      return;
+    }
+    for (const room of opts.rooms) {
+      const members = this.rooms.get(room);
+      if (members === undefined) return;
+      const sockets = this.nsp.sockets;
+      for (const id of members) {
+        const socket = sockets.get(id);
+        if (socket !== undefined) callback(socket);
+      }
+    }
+  };
 }
 
 function onConnection(socket: { client: unknown }): void {
   enableBroadcastFastPath(socket.client as SocketIoClient);
 }
 
-/** Every connection of this Socket.IO server gets the fast path. */
+/**
+ * Every connection of this Socket.IO server gets the fast path, and the main namespace's
+ * adapter (in-memory or Redis: both inherit the walk) the single-room walk. Call it once the
+ * adapter is in place.
+ */
 export function installBroadcastFastPath(io: ConnectionSource): void {
   io.on('connection', onConnection);
+  installSingleRoomWalk(io.of('/').adapter as RoomAdapter);
 }

@@ -4,7 +4,13 @@ import { createServer, type Server, Socket } from 'node:net';
 import { Server as SocketIoServer } from 'socket.io';
 import { io as connectClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coalesceWrites, installWriteCoalescing } from './write-coalescing.js';
+import {
+  coalesceWrites,
+  FLUSH_SLICE_MS,
+  installWriteCoalescing,
+  queueFrame,
+  setFlushSliceMs,
+} from './write-coalescing.js';
 
 /** A connected TCP pair on 127.0.0.1: `server` is the accepted side. */
 async function tcpPair(): Promise<{ server: Socket; client: Socket; listener: Server }> {
@@ -176,6 +182,66 @@ describe('write coalescing', () => {
     expect(await arrived).toBe('helloworld');
     await new Promise((resolve) => setImmediate(resolve));
     expect(other.server.destroyed).toBe(true);
+  });
+
+  it('sends queued frames in order with the socket’s other writes, in one writev', async () => {
+    const { server, client, listener } = await tcpPair();
+    cleanup.push(() => {
+      client.destroy();
+      server.destroy();
+      listener.close();
+    });
+    coalesceWrites(server);
+    const batches: number[] = [];
+    const writev = server._writev?.bind(server);
+    server._writev = (chunks, callback) => {
+      batches.push(chunks.length);
+      writev?.(chunks, callback);
+    };
+    const arrived = receive(client, 7);
+    server.write('a');
+    queueFrame(server, [Buffer.from('b'), Buffer.from('c')]);
+    queueFrame(server, [Buffer.from('d')]);
+    server.write('e');
+    queueFrame(server, [Buffer.from('f'), Buffer.from('g')]);
+    expect(await arrived).toBe('abcdefg');
+    // 'a', then b+c+d joined when 'e' came, 'e', then f+g joined at the flush.
+    expect(batches).toEqual([4]);
+  });
+
+  it('flushes in slices: sockets past the slice wait for the event loop’s I/O, in order', async () => {
+    const pairs = await Promise.all(Array.from({ length: 70 }, () => tcpPair()));
+    cleanup.push(() => {
+      for (const { server, client, listener } of pairs) {
+        client.destroy();
+        server.destroy();
+        listener.close();
+      }
+    });
+    const previous = setFlushSliceMs(0);
+    cleanup.push(() => setFlushSliceMs(previous));
+    expect(previous).toBe(FLUSH_SLICE_MS);
+    const log: Array<number | 'io'> = [];
+    pairs.forEach(({ server }, i) => {
+      coalesceWrites(server);
+      const writev = server._writev?.bind(server);
+      server._writev = (chunks, callback) => {
+        log.push(i);
+        writev?.(chunks, callback);
+      };
+    });
+    // Queued before the flush's own continuation: runs between the first and second slice.
+    setImmediate(() => log.push('io'));
+    const arrived = pairs.map(({ client }) => receive(client, 12));
+    pairs.forEach(({ server }, i) => {
+      server.write(frame(i));
+      queueFrame(server, [Buffer.from(frame(i + 1))]);
+    });
+    const texts = await Promise.all(arrived);
+    expect(texts).toEqual(pairs.map((_, i) => frame(i) + frame(i + 1)));
+    // A slice checks the clock every 32 sockets; with no time to spare it stops there.
+    const order = Array.from({ length: 70 }, (_, i) => i);
+    expect(log).toEqual([...order.slice(0, 32), 'io', ...order.slice(32)]);
   });
 
   for (const transports of [['websocket'], ['polling', 'websocket']]) {
