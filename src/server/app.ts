@@ -27,7 +27,7 @@ import { MemoryPresence } from './presence/memory-presence.js';
 import { onlineRoutes } from './presence/online-routes.js';
 import type { Presence } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
-import { installBroadcastFastPath } from './realtime/broadcast-fast-path.js';
+import { installBroadcastFastPath, roomBatchEmitter } from './realtime/broadcast-fast-path.js';
 import { releaseHandshakes } from './realtime/handshake-release.js';
 import { type ChatServer, Notifier } from './realtime/notifier.js';
 import { createSocketServer, wireSockets } from './realtime/socket-server.js';
@@ -88,7 +88,14 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     installWriteCoalescing(io.engine);
     installBroadcastFastPath(io);
   }
-  const notifier = new Notifier(io, now);
+  // A batch in one walk needs the in-memory adapter: another adapter (Redis) must see every
+  // broadcast to carry it to the other nodes.
+  const singleNode = deps.configureSockets === undefined;
+  const notifier = new Notifier(
+    io,
+    now,
+    config.writeCoalescing && singleNode ? roomBatchEmitter(io) : undefined,
+  );
   const presenceStore =
     deps.presence ?? new MemoryPresence(clock, config.pollerOnlineSeconds * 1000);
   const presence = new PresenceService(presenceStore, notifier);
@@ -116,14 +123,17 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     },
   );
   const rooms = new RoomService(store.rooms, store.accounts, presence, notifier, clock);
-  const writer = new MessageWriter(store.messages, () => isoAt(clock.now() - DAY_MS));
+  const writer = new MessageWriter(
+    store.messages,
+    () => isoAt(clock.now() - DAY_MS),
+    (results) => notifier.newMessages(results.filter((r) => !r.duplicate).map((r) => r.message)),
+  );
   const messages = new MessageService(
     store.messages,
     writer,
     rooms,
     (userId) => store.rooms.roomIdsOf(userId),
     presence,
-    notifier,
     new RateLimiter(config.messagesMax, config.messagesWindowSeconds * 1000, () => clock.now()),
     clock,
   );

@@ -1,7 +1,6 @@
 import { LIMITS, type Message } from '../../protocol/index.js';
 import type { AuthUser } from '../accounts/account-service.js';
 import type { PresenceService } from '../presence/presence-service.js';
-import type { Notifier } from '../realtime/notifier.js';
 import type { RoomService } from '../rooms/room-service.js';
 import { fail } from '../shared/app-error.js';
 import { type Clock, isoAt } from '../shared/clock.js';
@@ -22,12 +21,14 @@ export class MessageService {
     private readonly rooms: RoomService,
     private readonly roomIdsOf: (userId: number) => Promise<string[]>,
     private readonly presence: PresenceService,
-    private readonly notifier: Notifier,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
   ) {}
 
-  /** Stores the message, broadcasts it to the room, and resolves with the stored message. */
+  /**
+   * Stores the message and resolves with it once committed; the writer has broadcast it to
+   * the room by then, with the rest of its batch (`Notifier.newMessages`).
+   */
   async send(user: AuthUser, input: SendInput): Promise<{ message: Message; duplicate: boolean }> {
     await this.rooms.requireMember(user, input.roomId);
     if (!this.limiter.hit(user.username.toLowerCase())) throw fail.rateLimited();
@@ -39,7 +40,6 @@ export class MessageService {
       clientId: input.clientId,
       createdAt: isoAt(this.clock.now()),
     });
-    if (!result.duplicate) this.notifier.newMessage(result.message);
     return result;
   }
 

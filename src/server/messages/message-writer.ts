@@ -10,6 +10,10 @@ interface Pending {
  * Group commit: every message that arrives in one event-loop turn (and while the previous
  * commit is in flight) is stored in one transaction. Each caller resolves only after its
  * message is durably committed, in the order the messages arrived.
+ *
+ * `onCommitted` sees each committed batch, in order, before any of its callers resumes: the
+ * whole batch can be broadcast at once (one walk over a room for all of its messages), and
+ * every reply then follows every message of its batch on the wire.
  */
 export class MessageWriter {
   private queue: Pending[] = [];
@@ -19,6 +23,7 @@ export class MessageWriter {
   constructor(
     private readonly store: MessageStore,
     private readonly dedupeSince: () => string,
+    private readonly onCommitted: (results: readonly AppendResult[]) => void = () => {},
     private readonly maxBatch = 500,
   ) {}
 
@@ -57,6 +62,7 @@ export class MessageWriter {
         batch.map((p) => p.item),
         this.dedupeSince(),
       );
+      this.onCommitted(results);
       batch.forEach((pending, i) => {
         const result = results[i];
         if (result) pending.resolve(result);

@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { Server as SocketIoServer } from 'socket.io';
 import { type Socket as ClientSocket, io as connectClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { installBroadcastFastPath } from './broadcast-fast-path.js';
+import { installBroadcastFastPath, roomBatchEmitter } from './broadcast-fast-path.js';
 import { installWriteCoalescing } from './write-coalescing.js';
 
 interface Rig {
@@ -115,6 +115,24 @@ describe('broadcast fast path', () => {
     await Promise.all(arrived);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(counts.map((count) => count())).toEqual([2, 2, 3]);
+  });
+
+  it('emits a batch to a room in one walk, in order, around other writes, on every transport', async () => {
+    const { io, clients } = await rig([['websocket'], ['websocket'], ['polling']]);
+    const emitBatch = roomBatchEmitter(io);
+    const arrived = clients.map((client, i) => collect(client, 'seq', i === 0 ? 10 : 9));
+    const first = [...io.sockets.sockets.values()][0];
+    emitBatch('room', 'seq', [{ i: 0 }, { i: 1 }, { i: 2 }]);
+    first?.emit('seq', 'direct');
+    emitBatch('room', 'seq', [3, 4, 5]);
+    io.to('room').emit('seq', 6);
+    emitBatch('room', 'seq', [7, 8]);
+    emitBatch('missing', 'seq', [9, 10]);
+    const [one, two, three] = await Promise.all(arrived);
+    const tail = [3, 4, 5, 6, 7, 8];
+    expect(one).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, 'direct', ...tail]);
+    expect(two).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, ...tail]);
+    expect(three).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, ...tail]);
   });
 
   it('works without write coalescing (each frame written on its own)', async () => {

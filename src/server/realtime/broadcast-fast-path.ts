@@ -120,6 +120,77 @@ function onConnection(socket: { client: unknown }): void {
   enableBroadcastFastPath(socket.client as SocketIoClient);
 }
 
+interface PacketOptions {
+  preEncoded: boolean;
+  wsPreEncodedFrame?: Frame;
+}
+
+interface EventPacket {
+  type: number;
+  data: unknown[];
+  nsp: string;
+}
+
+interface EncodingAdapter extends RoomAdapter {
+  _encode(packet: EventPacket, options: PacketOptions): unknown;
+}
+
+interface BroadcastSocket {
+  client: SocketIoClient;
+  notifyOutgoingListeners?: (packet: EventPacket) => void;
+}
+
+/** socket.io-parser's EVENT packet type. */
+const EVENT = 2;
+
+/**
+ * Emits several events to one room's sockets in one walk over the room (what MessageWriter
+ * commits in one transaction): each event is encoded once, as Socket.IO's broadcast does, and
+ * their frames are joined into one buffer that is queued on each recipient the fast path can
+ * reach, so a batch costs each recipient one push, not one walk step per message. The others
+ * (engine.io holding packets back, long-polling, deflate) get each packet on the usual path,
+ * in order. Only for the main namespace's in-memory adapter: an adapter that carries
+ * broadcasts to other nodes (Redis) must see each one.
+ */
+export function roomBatchEmitter(
+  io: ConnectionSource,
+): (room: string, event: string, payloads: readonly unknown[]) => void {
+  return (room, event, payloads) => {
+    const adapter = io.of('/').adapter as EncodingAdapter;
+    const packets: EventPacket[] = [];
+    const encoded: unknown[] = [];
+    const options: PacketOptions[] = [];
+    const frames: Buffer[] = [];
+    let framed = true;
+    for (const payload of payloads) {
+      const packet: EventPacket = { type: EVENT, data: [event, payload], nsp: '/' };
+      const packetOptions: PacketOptions = { preEncoded: true };
+      packets.push(packet);
+      encoded.push(adapter._encode(packet, packetOptions));
+      options.push(packetOptions);
+      const frame = packetOptions.wsPreEncodedFrame;
+      if (frame === undefined) framed = false;
+      else frames.push(...frame);
+    }
+    const joined: Frame | undefined = framed ? [Buffer.concat(frames)] : undefined;
+    adapter.apply({ rooms: new Set([room]) }, (member) => {
+      const socket = member as BroadcastSocket;
+      const client = socket.client;
+      for (let i = 0; i < packets.length; i++) {
+        socket.notifyOutgoingListeners?.(packets[i] as EventPacket);
+      }
+      const raw = joined === undefined ? undefined : directTarget(client.conn);
+      if (raw !== undefined && joined !== undefined && isCoalesced(raw)) {
+        queueFrame(raw, joined);
+        return;
+      }
+      for (let i = 0; i < packets.length; i++) {
+        client.writeToEngine(encoded[i], options[i] as PacketOptions);
+      }
+    });
+  };
+}
+
 /**
  * Every connection of this Socket.IO server gets the fast path, and the main namespace's
  * adapter (in-memory or Redis: both inherit the walk) the single-room walk. Call it once the

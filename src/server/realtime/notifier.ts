@@ -50,14 +50,40 @@ export const channel = {
  * Everything the server pushes to clients goes through here. With the Redis adapter
  * these reach sockets on every node.
  */
+/** Emits several events to one room's sockets at once (broadcast-fast-path.ts). */
+export type RoomBatchEmitter = (room: string, event: string, payloads: readonly unknown[]) => void;
+
 export class Notifier {
   constructor(
     private readonly io: ChatServer,
     private readonly now: () => string,
+    /** Single node: a batch of a room's messages in one walk over the room. */
+    private readonly emitBatch?: RoomBatchEmitter,
   ) {}
 
   newMessage(message: Message): void {
     this.io.to(channel.room(message.room)).emit('new_message', message);
+  }
+
+  /**
+   * A committed batch, in commit order. Each run of consecutive messages to one room goes out
+   * as one batch emit: a socket in several rooms still gets every message in id order (a
+   * client resumes from the highest id it saw).
+   */
+  newMessages(messages: readonly Message[]): void {
+    const emitBatch = this.emitBatch;
+    let start = 0;
+    while (start < messages.length) {
+      const room = (messages[start] as Message).room;
+      let end = start + 1;
+      while (end < messages.length && (messages[end] as Message).room === room) end++;
+      if (emitBatch === undefined || end - start === 1) {
+        for (let i = start; i < end; i++) this.newMessage(messages[i] as Message);
+      } else {
+        emitBatch(channel.room(room), 'new_message', messages.slice(start, end));
+      }
+      start = end;
+    }
   }
 
   userJoined(roomId: string, username: string): void {
