@@ -147,6 +147,8 @@ describe.each(['sqlite', 'postgres'] as const)('Store contract on %s', (dialect)
       expect(await store.rooms.addMember(id, u.id, at(2))).toBe(false);
       expect(await store.rooms.addMember(id, v.id, at(3))).toBe(true);
       expect(await store.rooms.isMember(id, u.id)).toBe(true);
+      expect(await store.rooms.membership(id, u.id)).toEqual({ kind: 'public', member: true });
+      expect(await store.rooms.membership('no-such-room', u.id)).toBeNull();
       expect(await store.rooms.memberNames(id)).toEqual(
         [u.username, v.username].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
       );
@@ -154,6 +156,7 @@ describe.each(['sqlite', 'postgres'] as const)('Store contract on %s', (dialect)
       expect(await store.rooms.removeMember(id, u.id)).toBe(true);
       expect(await store.rooms.removeMember(id, u.id)).toBe(false);
       expect(await store.rooms.isMember(id, u.id)).toBe(false);
+      expect(await store.rooms.membership(id, u.id)).toEqual({ kind: 'public', member: false });
       expect((await store.rooms.getRoom(id))?.members).toEqual([v.username]);
     });
 

@@ -316,14 +316,30 @@ export function contended(step: FanoutStep, limit: number): boolean {
   return step.contention.otherCores + step.contention.steal > limit;
 }
 
+/**
+ * A failing step whose load generator used (nearly) its whole core while the server did not:
+ * the generator, not the server, reached its limit, and the saturation found is a lower bound.
+ */
+function generatorBound(step: FanoutStep): string {
+  return step.generatorCpuShare >= 0.9 && step.serverCpuShare < 0.9
+    ? ` (generator-bound: load generator ${step.generatorCpuShare} cores, server ${step.serverCpuShare})`
+    : '';
+}
+
 export function passes(step: FanoutStep, options: Pick<RampOptions, 'p99LimitMs' | 'tracking'>) {
   if (step.lost > 0 || !step.drained) return { ok: false, why: `loss ${step.lost}` };
   if (step.nacked > 0) return { ok: false, why: `${step.nacked} failed acks` };
   if (step.deliveredPerSecond < options.tracking * step.offeredDeliveriesPerSecond) {
-    return { ok: false, why: 'delivered/s stopped tracking offered load' };
+    return {
+      ok: false,
+      why: `delivered/s stopped tracking offered load${generatorBound(step)}`,
+    };
   }
   if (!(step.latency.p99 <= options.p99LimitMs)) {
-    return { ok: false, why: `p99 ${step.latency.p99} ms > ${options.p99LimitMs} ms` };
+    return {
+      ok: false,
+      why: `p99 ${step.latency.p99} ms > ${options.p99LimitMs} ms${generatorBound(step)}`,
+    };
   }
   return { ok: true, why: '' };
 }

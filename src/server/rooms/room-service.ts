@@ -35,10 +35,10 @@ export class RoomService {
 
   /** The kind of a room the user may read and post to; 404 unknown, 403 not a member. */
   async requireMember(user: AuthUser, roomId: string): Promise<RoomKind> {
-    const kind = await this.rooms.roomKind(roomId);
-    if (!kind) throw fail.notFound(ERRORS.roomNotFound);
-    if (!(await this.rooms.isMember(roomId, user.id))) throw fail.forbidden();
-    return kind;
+    const found = await this.rooms.membership(roomId, user.id);
+    if (!found) throw fail.notFound(ERRORS.roomNotFound);
+    if (!found.member) throw fail.forbidden();
+    return found.kind;
   }
 
   /** Joins a public room by name (created on first use). Group and direct rooms need membership. */

@@ -18,6 +18,8 @@ export interface RoomStore {
   /** True when the user was a member. A group whose admin leaves passes to its oldest member. */
   removeMember(roomId: string, userId: number): Promise<boolean>;
   isMember(roomId: string, userId: number): Promise<boolean>;
+  /** The room's kind and whether the user is a member, in one read; null for no such room. */
+  membership(roomId: string, userId: number): Promise<{ kind: RoomKind; member: boolean } | null>;
   roomIdsOf(userId: number): Promise<string[]>;
   roomsOf(userId: number): Promise<Room[]>;
   memberNames(roomId: string): Promise<string[]>;
@@ -144,6 +146,18 @@ export class KyselyRoomStore implements RoomStore {
       .where('user_id', '=', userId)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  async membership(roomId: string, userId: number) {
+    const row = await this.db
+      .selectFrom('rooms')
+      .leftJoin('room_members', (join) =>
+        join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', userId),
+      )
+      .select(['rooms.kind', 'room_members.user_id'])
+      .where('rooms.id', '=', roomId)
+      .executeTakeFirst();
+    return row ? { kind: row.kind, member: row.user_id !== null } : null;
   }
 
   async roomIdsOf(userId: number) {
