@@ -48,7 +48,8 @@ describe('write coalescing', () => {
     for (const fn of cleanup.splice(0)) fn();
   });
 
-  it('delivers every write of a turn, in order, in one writev', async () => {
+  /** A coalesced TCP pair, closed after the test; `batches` gets each writev's chunk count. */
+  async function coalescedPair() {
     const { server, client, listener } = await tcpPair();
     cleanup.push(() => {
       client.destroy();
@@ -62,6 +63,11 @@ describe('write coalescing', () => {
       batches.push(chunks.length);
       writev?.(chunks, callback);
     };
+    return { server, client, batches };
+  }
+
+  it('delivers every write of a turn, in order, in one writev', async () => {
+    const { server, client, batches } = await coalescedPair();
     const writeOne = server._write.bind(server);
     server._write = (chunk, encoding, callback) => {
       batches.push(1);
@@ -90,19 +96,7 @@ describe('write coalescing', () => {
   });
 
   it('calls write callbacks at the end of the turn, and writes what they write in the same writev', async () => {
-    const { server, client, listener } = await tcpPair();
-    cleanup.push(() => {
-      client.destroy();
-      server.destroy();
-      listener.close();
-    });
-    coalesceWrites(server);
-    const batches: number[] = [];
-    const writev = server._writev?.bind(server);
-    server._writev = (chunks, callback) => {
-      batches.push(chunks.length);
-      writev?.(chunks, callback);
-    };
+    const { server, client, batches } = await coalescedPair();
     const arrived = receive(client, 9);
     const order: string[] = [];
     // Like engine.io: the next packet is only written from the previous write's callback.
@@ -119,24 +113,12 @@ describe('write coalescing', () => {
   });
 
   it('gives a socket over its high-water mark the real callbacks (flow control)', async () => {
-    const { server, client, listener } = await tcpPair();
-    cleanup.push(() => {
-      client.destroy();
-      server.destroy();
-      listener.close();
-    });
-    coalesceWrites(server);
-    let written = 0;
-    const writev = server._writev?.bind(server);
-    server._writev = (chunks, callback) => {
-      written++;
-      writev?.(chunks, callback);
-    };
+    const { server, client, batches } = await coalescedPair();
     const big = 'x'.repeat(server.writableHighWaterMark + 1);
     const arrived = receive(client, big.length + 4);
     const seen = await new Promise<number>((resolve) => {
       server.write(big);
-      server.write('tail', () => resolve(written));
+      server.write('tail', () => resolve(batches.length));
     });
     expect(seen).toBe(1); // called once the data was handed to the kernel, not before
     expect((await arrived).endsWith('tail')).toBe(true);
@@ -185,19 +167,7 @@ describe('write coalescing', () => {
   });
 
   it('sends queued frames in order with the socket’s other writes, in one writev', async () => {
-    const { server, client, listener } = await tcpPair();
-    cleanup.push(() => {
-      client.destroy();
-      server.destroy();
-      listener.close();
-    });
-    coalesceWrites(server);
-    const batches: number[] = [];
-    const writev = server._writev?.bind(server);
-    server._writev = (chunks, callback) => {
-      batches.push(chunks.length);
-      writev?.(chunks, callback);
-    };
+    const { server, client, batches } = await coalescedPair();
     const arrived = receive(client, 7);
     server.write('a');
     queueFrame(server, [Buffer.from('b'), Buffer.from('c')]);
