@@ -209,9 +209,9 @@ describe('write coalescing', () => {
     });
     const texts = await Promise.all(arrived);
     expect(texts).toEqual(pairs.map((_, i) => frame(i) + frame(i + 1)));
-    // A slice checks the clock every 32 sockets; with no time to spare it stops there.
+    // A slice checks the clock every 8 sockets; with no time to spare it stops there.
     const order = Array.from({ length: 70 }, (_, i) => i);
-    expect(log).toEqual([...order.slice(0, 32), 'io', ...order.slice(32)]);
+    expect(log).toEqual([...order.slice(0, 8), 'io', ...order.slice(8)]);
   });
 
   for (const transports of [['websocket'], ['polling', 'websocket']]) {
