@@ -63,6 +63,9 @@ export function maskedTextFrame(text: string): Buffer {
 
 const PONG_FRAME = maskedTextFrame('3');
 
+/** What every client of this thread reads into (see `open`). */
+const READ_BUFFER = Buffer.allocUnsafe(128 * 1024);
+
 export class RawClient {
   state: ClientState = 'connecting';
   /** `new_message` event frames received since `open` (or the last reset). */
@@ -94,7 +97,20 @@ export class RawClient {
         clearTimeout(timer);
         reject(error);
       };
-      const socket = tcpConnect({ port, host: '127.0.0.1', noDelay: true });
+      // Reads land in one buffer shared by this thread's clients (net's `onread`): no stream
+      // machinery, no buffer per read. onData copies whatever must outlive the call.
+      const socket = tcpConnect({
+        port,
+        host: '127.0.0.1',
+        noDelay: true,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (bytes: number, buffer: Uint8Array) => {
+            this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+            return true;
+          },
+        },
+      });
       this.socket = socket;
       socket.on('connect', () => {
         const key = randomBytes(16).toString('base64');
@@ -104,7 +120,6 @@ export class RawClient {
             'Sec-WebSocket-Version: 13\r\n\r\n',
         );
       });
-      socket.on('data', (chunk: Buffer) => this.onData(chunk));
       socket.on('error', (error) => this.fail(error));
       socket.on('close', () => this.fail(new Error(this.closeReason || 'socket closed')));
     });
@@ -143,7 +158,7 @@ export class RawClient {
     if (!this.upgraded) {
       const end = data.indexOf(HEADER_END);
       if (end < 0) {
-        this.pending = data;
+        this.pending = Buffer.from(data);
         return;
       }
       const head = data.toString('latin1', 0, end);
