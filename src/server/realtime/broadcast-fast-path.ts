@@ -104,14 +104,13 @@ function installSingleRoomWalk(adapter: RoomAdapter): void {
       general.call(this, opts, callback);
       return;
     }
-    for (const room of opts.rooms) {
-      const members = this.rooms.get(room);
-      if (members === undefined) return;
-      const sockets = this.nsp.sockets;
-      for (const id of members) {
-        const socket = sockets.get(id);
-        if (socket !== undefined) callback(socket);
-      }
+    const [room] = opts.rooms;
+    const members = room === undefined ? undefined : this.rooms.get(room);
+    if (members === undefined) return;
+    const sockets = this.nsp.sockets;
+    for (const id of members) {
+      const socket = sockets.get(id);
+      if (socket !== undefined) callback(socket);
     }
   };
 }

@@ -119,11 +119,11 @@ export class RoomService {
    */
   async resolveRecipient(user: AuthUser, recipient: string): Promise<string> {
     const asRoom = recipient.trim().toLowerCase();
-    const kind = await this.rooms.roomKind(asRoom);
-    if (kind && (await this.rooms.isMember(asRoom, user.id))) return asRoom;
+    const found = await this.rooms.membership(asRoom, user.id);
+    if (found?.member) return asRoom;
     const other = await this.accounts.findUserByName(recipient.trim());
     if (other) return (await this.openDirect(user, other.username)).id;
-    if (kind) throw fail.forbidden();
+    if (found) throw fail.forbidden();
     throw fail.notFound(ERRORS.unknownRecipient);
   }
 }

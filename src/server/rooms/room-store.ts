@@ -17,7 +17,6 @@ export interface RoomStore {
   addMember(roomId: string, userId: number, now: string): Promise<boolean>;
   /** True when the user was a member. A group whose admin leaves passes to its oldest member. */
   removeMember(roomId: string, userId: number): Promise<boolean>;
-  isMember(roomId: string, userId: number): Promise<boolean>;
   /** The room's kind and whether the user is a member, in one read; null for no such room. */
   membership(roomId: string, userId: number): Promise<{ kind: RoomKind; member: boolean } | null>;
   roomIdsOf(userId: number): Promise<string[]>;
@@ -136,16 +135,6 @@ export class KyselyRoomStore implements RoomStore {
       }
       return Number(result.numDeletedRows) > 0;
     });
-  }
-
-  async isMember(roomId: string, userId: number) {
-    const row = await this.db
-      .selectFrom('room_members')
-      .select('user_id')
-      .where('room_id', '=', roomId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined;
   }
 
   async membership(roomId: string, userId: number) {
