@@ -31,7 +31,7 @@ import { installBroadcastFastPath, roomBatchEmitter } from './realtime/broadcast
 import { releaseHandshakes } from './realtime/handshake-release.js';
 import { type ChatServer, Notifier } from './realtime/notifier.js';
 import { createSocketServer, wireSockets } from './realtime/socket-server.js';
-import { installWriteCoalescing } from './realtime/write-coalescing.js';
+import { installWriteCoalescing, runAheadOfFlush } from './realtime/write-coalescing.js';
 import { roomRoutes } from './rooms/room-routes.js';
 import { RoomService } from './rooms/room-service.js';
 import { type Clock, isoAt, systemClock } from './shared/clock.js';
@@ -127,6 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     store.messages,
     () => isoAt(clock.now() - DAY_MS),
     (results) => notifier.newMessages(results.filter((r) => !r.duplicate).map((r) => r.message)),
+    undefined,
+    runAheadOfFlush,
   );
   const messages = new MessageService(
     store.messages,

@@ -25,6 +25,8 @@ export class MessageWriter {
     private readonly dedupeSince: () => string,
     private readonly onCommitted: (results: readonly AppendResult[]) => void = () => {},
     private readonly maxBatch = 500,
+    /** Runs a task in a later turn, after I/O (setImmediate, or `runAheadOfFlush`). */
+    private readonly later: (task: () => void) => void = setImmediate,
   ) {}
 
   append(item: NewMessage): Promise<AppendResult> {
@@ -45,7 +47,7 @@ export class MessageWriter {
   private schedule(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
-    setImmediate(() => {
+    this.later(() => {
       this.scheduled = false;
       this.inFlight = this.flush().finally(() => {
         this.inFlight = null;

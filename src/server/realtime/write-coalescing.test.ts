@@ -9,6 +9,7 @@ import {
   FLUSH_SLICE_MS,
   installWriteCoalescing,
   queueFrame,
+  runAheadOfFlush,
   setFlushSliceMs,
 } from './write-coalescing.js';
 
@@ -177,6 +178,86 @@ describe('write coalescing', () => {
     expect(await arrived).toBe('abcdefg');
     // 'a', then b+c+d joined when 'e' came, 'e', then f+g joined at the flush.
     expect(batches).toEqual([4]);
+  });
+
+  /** `count` coalesced pairs with zero-length slices (8 sockets each); `log` gets each write. */
+  async function slicedPairs(count: number) {
+    const pairs = await Promise.all(Array.from({ length: count }, () => tcpPair()));
+    cleanup.push(() => {
+      for (const { server, client, listener } of pairs) {
+        client.destroy();
+        server.destroy();
+        listener.close();
+      }
+    });
+    const previous = setFlushSliceMs(0);
+    cleanup.push(() => setFlushSliceMs(previous));
+    const log: Array<number | string> = [];
+    pairs.forEach(({ server }, i) => {
+      coalesceWrites(server);
+      const writeOne = server._write.bind(server);
+      server._write = (chunk, encoding, callback) => {
+        log.push(i);
+        writeOne(chunk, encoding, callback);
+      };
+    });
+    return { pairs, log };
+  }
+
+  it('runs work queued between two slices ahead of the next one, with what its microtasks wrote', async () => {
+    const { pairs, log } = await slicedPairs(20);
+    const first = pairs[0]?.server;
+    if (!first) throw new Error('no pairs');
+    const arrived = pairs.map(({ client }, i) => receive(client, i === 0 ? 12 : 6));
+    // Read between the first two slices (as an incoming message is): the commit it schedules
+    // and the reply it writes a few promise hops later leave before the second slice.
+    setImmediate(() => {
+      log.push('io');
+      runAheadOfFlush(async () => {
+        await Promise.resolve();
+        await Promise.resolve();
+        log.push('commit');
+        first.write(frame(100));
+      });
+    });
+    pairs.forEach(({ server }, i) => {
+      server.write(frame(i));
+    });
+    const texts = await Promise.all(arrived);
+    expect(texts[0]).toBe(frame(0) + frame(100));
+    const order = Array.from({ length: 20 }, (_, i) => i);
+    // Socket 0 was flushed in the first slice: its reply goes in the next rotation's turn.
+    expect(log).toEqual([...order.slice(0, 8), 'io', 'commit', ...order.slice(8), 0]);
+  });
+
+  it('does not hold a slice back for queued work still waiting on I/O', async () => {
+    const { pairs, log } = await slicedPairs(20);
+    const arrived = pairs.map(({ client }) => receive(client, 6));
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    setImmediate(() =>
+      runAheadOfFlush(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        log.push('late');
+        done();
+      }),
+    );
+    pairs.forEach(({ server }, i) => {
+      server.write(frame(i));
+    });
+    await Promise.all(arrived);
+    await finished;
+    expect(log).toEqual([...Array.from({ length: 20 }, (_, i) => i), 'late']);
+  });
+
+  it('runs work after I/O as setImmediate does when no slice is due', async () => {
+    const order: string[] = [];
+    runAheadOfFlush(() => order.push('ahead'));
+    order.push('now');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['now', 'ahead']);
   });
 
   it('flushes in slices: sockets past the slice wait for the event loop’s I/O, in order', async () => {

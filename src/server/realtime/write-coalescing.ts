@@ -103,6 +103,9 @@ let callbacks: Callback[] = [];
 let spareCallbacks: Callback[] = [];
 let tickScheduled = false;
 let sliceScheduled = false;
+/** Work to run ahead of the next slice (`runAheadOfFlush`). */
+let ahead: Array<() => void> = [];
+let spareAhead: Array<() => void> = [];
 const stats = { turns: 0, sockets: 0, flushMs: 0 };
 
 /** Flushes, sockets flushed and time spent flushing, since start (benchmarks). */
@@ -231,7 +234,41 @@ function endOfTurn(): void {
 }
 
 function nextSlice(): void {
-  flush(true);
+  if (ahead.length === 0) {
+    flush(true);
+    return;
+  }
+  const list = ahead;
+  ahead = spareAhead;
+  spareAhead = list;
+  let failure: unknown;
+  for (let i = 0; i < list.length; i++) {
+    try {
+      (list[i] as () => void)();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  list.length = 0;
+  // The slice follows what those tasks set off within this turn (a SQLite commit, its
+  // broadcast, the handlers' acks): a tick queued from a microtask runs once the microtask
+  // queue is empty. A commit still waiting on I/O (PostgreSQL) does not hold the slice back.
+  queueMicrotask(sliceAfterMicrotasks);
+  if (failure !== undefined) throw failure;
+}
+
+function sliceAfterMicrotasks(): void {
+  process.nextTick(flush, true);
+}
+
+/**
+ * Runs `task` in the next turn after I/O, as `setImmediate` does, but ahead of the flush slice
+ * due then, if one is: for commits whose acks are waiting, so that a message read between two
+ * slices is committed and acknowledged before the next slice, not after it.
+ */
+export function runAheadOfFlush(task: () => void): void {
+  if (sliceScheduled) ahead.push(task);
+  else setImmediate(task);
 }
 
 function scheduleEndOfTurn(): void {
