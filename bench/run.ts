@@ -271,7 +271,7 @@ async function main(): Promise<void> {
             target.fixed = await runSteady(rig, rate, seconds, steady);
             const f = target.fixed;
             log(
-              `  fixed ${rate} msg/s: ${formatRate(f.deliveredPerSecond)} delivered/s, lost ${f.lost}, p99 ${f.latency.p99} ms, ack p99 ${f.ack.p99} ms, cpu ${f.serverCpuShare}, gen ${f.generatorCpuShare}, loop p99 server ${f.serverLoop?.p99 ?? '-'} / gen ${f.generatorLoop.p99} ms, others ${f.contention.otherCores}`,
+              `  fixed ${rate} msg/s: ${formatRate(f.deliveredPerSecond)} delivered/s, lost ${f.lost}, p99 ${f.latency.p99} ms, ack p99 ${f.ack.p99} ms (send lag p99 ${f.sendLag.p99}), cpu ${f.serverCpuShare}, gen ${f.generatorCpuShare}, loop p99 server ${f.serverLoop?.p99 ?? '-'} / gen ${f.generatorLoop.p99} ms, others ${f.contention.otherCores}`,
             );
           }
           if (scenarios.has('ramp')) {
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
               target.at80 = await runSteady(rig, sat * 0.8, seconds, steady);
               const a = target.at80;
               log(
-                `  80% (${a.rate} msg/s): ${formatRate(a.deliveredPerSecond)} delivered/s, lost ${a.lost}, p99 ${a.latency.p99} ms, ack p99 ${a.ack.p99} ms, cpu ${a.serverCpuShare}, loop p99 server ${a.serverLoop?.p99 ?? '-'} ms, others ${a.contention.otherCores}`,
+                `  80% (${a.rate} msg/s): ${formatRate(a.deliveredPerSecond)} delivered/s, lost ${a.lost}, p99 ${a.latency.p99} ms, ack p99 ${a.ack.p99} ms (send lag p99 ${a.sendLag.p99}), cpu ${a.serverCpuShare}, loop p99 server ${a.serverLoop?.p99 ?? '-'} ms, others ${a.contention.otherCores}`,
               );
             }
           }

@@ -28,6 +28,8 @@ let acked = 0;
 let nacked = 0;
 let ackSamples = new Samples();
 let latencySamples = new Samples();
+/** How late each message was sent after its due time (the generator's own delay). */
+let lagSamples = new Samples();
 
 function onSample(text: string, at: number): void {
   // 42["new_message",{..."content":"<step>|<due ms>|..."}]
@@ -56,6 +58,7 @@ function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<Meter
   nacked = 0;
   ackSamples = new Samples();
   latencySamples = new Samples();
+  lagSamples = new Samples();
   for (const client of samplers) {
     client.newMessages = 0;
     client.lastNewMessageAt = 0;
@@ -72,6 +75,7 @@ function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<Meter
         const dueAt = t0 + next * interval;
         if (dueAt > now) break;
         if (now - dueAt > maxLag) maxLag = now - dueAt;
+        lagSamples.add(now - dueAt);
         due[next] = dueAt;
         const head = `${step}|${dueAt.toFixed(3)}|${next}|`;
         const content = head + filler.slice(0, Math.max(0, contentLength - head.length));
@@ -116,7 +120,11 @@ async function handle(request: MeterRequest): Promise<MeterReply> {
       return { acked, nacked, delivered: sampled.delivered, lastDelivery: sampled.last, open };
     }
     case 'results':
-      return { ack: ackSamples.summary(), latency: latencySamples.summary() };
+      return {
+        ack: ackSamples.summary(),
+        latency: latencySamples.summary(),
+        sendLag: lagSamples.summary(),
+      };
     case 'close':
       for (const client of [...senders, ...samplers]) client.close();
       senders = [];

@@ -81,10 +81,15 @@ export class Meter {
     return (await this.call({ cmd: 'progress' })) as unknown as MeterProgress;
   }
 
-  async results(): Promise<{ ack: LatencySummary; latency: LatencySummary }> {
+  async results(): Promise<{
+    ack: LatencySummary;
+    latency: LatencySummary;
+    sendLag: LatencySummary;
+  }> {
     return (await this.call({ cmd: 'results' })) as unknown as {
       ack: LatencySummary;
       latency: LatencySummary;
+      sendLag: LatencySummary;
     };
   }
 
