@@ -40,7 +40,7 @@ both started here as child processes on free ports (127.0.0.1 only).
       --samples N       receivers that parse and measure latency (default 20)
       --ramp-start N    first ramp rate, messages/s (default M / 2)
       --ramp-factor F   rate multiplier per ramp step (default 1.4)
-      --ramp-steps N    most ramp steps before bisection (default 12)
+      --ramp-steps N    most ramp steps before bisection (default 16)
       --ramp-seconds N  seconds per ramp step (default 5)
       --refine N        bisection steps after the first failure (default 2)
       --only LIST       scenarios: fanout,ramp,connections,login (default all)
@@ -118,7 +118,7 @@ const connectionCount = Math.round(num(flags.connections, quick ? 500 : 10_000, 
 const samples = Math.min(receivers, Math.round(num(flags.samples, quick ? 5 : 20, 'samples')));
 const rampStart = num(flags['ramp-start'], rate / 2, 'ramp-start');
 const rampFactor = num(flags['ramp-factor'], quick ? 2 : 1.4, 'ramp-factor');
-const rampSteps = Math.min(30, Math.round(num(flags['ramp-steps'], quick ? 3 : 12, 'ramp-steps')));
+const rampSteps = Math.min(30, Math.round(num(flags['ramp-steps'], quick ? 3 : 16, 'ramp-steps')));
 const rampSeconds = num(flags['ramp-seconds'], quick ? 1.5 : 5, 'ramp-seconds');
 const refine =
   flags.refine === '0' ? 0 : Math.min(6, Math.round(num(flags.refine, quick ? 0 : 2, 'refine')));
