@@ -180,7 +180,7 @@ describe('write coalescing', () => {
     expect(batches).toEqual([4]);
   });
 
-  /** `count` coalesced pairs with zero-length slices (8 sockets each); `log` gets each write. */
+  /** `count` coalesced pairs with zero-length slices (8 sockets each); `log` gets each write(v). */
   async function slicedPairs(count: number) {
     const pairs = await Promise.all(Array.from({ length: count }, () => tcpPair()));
     cleanup.push(() => {
@@ -200,8 +200,13 @@ describe('write coalescing', () => {
         log.push(i);
         writeOne(chunk, encoding, callback);
       };
+      const writev = server._writev?.bind(server);
+      server._writev = (chunks, callback) => {
+        log.push(i);
+        writev?.(chunks, callback);
+      };
     });
-    return { pairs, log };
+    return { pairs, log, previous };
   }
 
   it('runs work queued between two slices ahead of the next one, with what its microtasks wrote', async () => {
@@ -261,26 +266,8 @@ describe('write coalescing', () => {
   });
 
   it('flushes in slices: sockets past the slice wait for the event loop’s I/O, in order', async () => {
-    const pairs = await Promise.all(Array.from({ length: 70 }, () => tcpPair()));
-    cleanup.push(() => {
-      for (const { server, client, listener } of pairs) {
-        client.destroy();
-        server.destroy();
-        listener.close();
-      }
-    });
-    const previous = setFlushSliceMs(0);
-    cleanup.push(() => setFlushSliceMs(previous));
+    const { pairs, log, previous } = await slicedPairs(70);
     expect(previous).toBe(FLUSH_SLICE_MS);
-    const log: Array<number | 'io'> = [];
-    pairs.forEach(({ server }, i) => {
-      coalesceWrites(server);
-      const writev = server._writev?.bind(server);
-      server._writev = (chunks, callback) => {
-        log.push(i);
-        writev?.(chunks, callback);
-      };
-    });
     // Queued before the flush's own continuation: runs between the first and second slice.
     setImmediate(() => log.push('io'));
     const arrived = pairs.map(({ client }) => receive(client, 12));
