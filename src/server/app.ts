@@ -127,8 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     store.messages,
     () => isoAt(clock.now() - DAY_MS),
     (results) => notifier.newMessages(results.filter((r) => !r.duplicate).map((r) => r.message)),
-    undefined,
-    runAheadOfFlush,
+    { later: runAheadOfFlush },
   );
   const messages = new MessageService(
     store.messages,

@@ -96,7 +96,7 @@ describe('MessageWriter', () => {
       store,
       () => LONG_AGO,
       (results) => events.push(`committed ${results.map((r) => r.message.content).join(',')}`),
-      2,
+      { maxBatch: 2 },
     );
     await Promise.all(
       ['a', 'b', 'c'].map((c) => writer.append(item(c)).then(() => events.push(`resumed ${c}`))),
@@ -143,7 +143,7 @@ describe('MessageWriter', () => {
 
   it('splits a large burst into batches of at most maxBatch, keeping the order', async () => {
     const store = new FakeStore();
-    const writer = new MessageWriter(store, () => LONG_AGO, undefined, 4);
+    const writer = new MessageWriter(store, () => LONG_AGO, undefined, { maxBatch: 4 });
     const contents = Array.from({ length: 10 }, (_, i) => `m${i}`);
     const results = await Promise.all(contents.map((c) => writer.append(item(c))));
     expect(store.batches.map((b) => b.length)).toEqual([4, 4, 2]);
@@ -181,7 +181,7 @@ describe('MessageWriter', () => {
   it('drains: resolves once everything queued so far is committed', async () => {
     const store = new FakeStore();
     store.manual = true;
-    const writer = new MessageWriter(store, () => LONG_AGO, undefined, 2);
+    const writer = new MessageWriter(store, () => LONG_AGO, undefined, { maxBatch: 2 });
     const all = ['a', 'b', 'c'].map((c) => writer.append(item(c)));
     let drained = false;
     const draining = writer.drain().then(() => {

@@ -6,6 +6,13 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface WriterOptions {
+  /** Most messages per transaction (default 500). */
+  maxBatch?: number;
+  /** Runs a task in a later turn, after I/O (default setImmediate; the app: `runAheadOfFlush`). */
+  later?: (task: () => void) => void;
+}
+
 /**
  * Group commit: every message that arrives in one event-loop turn (and while the previous
  * commit is in flight) is stored in one transaction. Each caller resolves only after its
@@ -19,15 +26,18 @@ export class MessageWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private inFlight: Promise<void> | null = null;
+  private readonly maxBatch: number;
+  private readonly later: (task: () => void) => void;
 
   constructor(
     private readonly store: MessageStore,
     private readonly dedupeSince: () => string,
     private readonly onCommitted: (results: readonly AppendResult[]) => void = () => {},
-    private readonly maxBatch = 500,
-    /** Runs a task in a later turn, after I/O (setImmediate, or `runAheadOfFlush`). */
-    private readonly later: (task: () => void) => void = setImmediate,
-  ) {}
+    options: WriterOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.later = options.later ?? setImmediate;
+  }
 
   append(item: NewMessage): Promise<AppendResult> {
     return new Promise((resolve, reject) => {

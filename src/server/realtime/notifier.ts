@@ -46,13 +46,13 @@ export const channel = {
   session: (tokenHash: string) => `session:${tokenHash}`,
 };
 
+/** Emits several events to one room's sockets at once (broadcast-fast-path.ts). */
+export type RoomBatchEmitter = (room: string, event: string, payloads: readonly unknown[]) => void;
+
 /**
  * Everything the server pushes to clients goes through here. With the Redis adapter
  * these reach sockets on every node.
  */
-/** Emits several events to one room's sockets at once (broadcast-fast-path.ts). */
-export type RoomBatchEmitter = (room: string, event: string, payloads: readonly unknown[]) => void;
-
 export class Notifier {
   constructor(
     private readonly io: ChatServer,

@@ -113,6 +113,20 @@ export function coalescingStats(): { turns: number; sockets: number; flushMs: nu
   return { ...stats };
 }
 
+/** Calls each function of `list`, then empties it; returns the first failure, if any. */
+function runAll(list: Array<() => void>): unknown {
+  let failure: unknown;
+  for (let i = 0; i < list.length; i++) {
+    try {
+      (list[i] as () => void)();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  list.length = 0;
+  return failure;
+}
+
 /** Runs the write callbacks of the turn; they may write (and queue callbacks) again. */
 function runCallbacks(): unknown {
   let failure: unknown;
@@ -120,14 +134,8 @@ function runCallbacks(): unknown {
     const list = callbacks;
     callbacks = spareCallbacks;
     spareCallbacks = list;
-    for (let i = 0; i < list.length; i++) {
-      try {
-        (list[i] as Callback)();
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    list.length = 0;
+    const first = runAll(list);
+    failure ??= first;
   }
   return failure;
 }
@@ -241,15 +249,7 @@ function nextSlice(): void {
   const list = ahead;
   ahead = spareAhead;
   spareAhead = list;
-  let failure: unknown;
-  for (let i = 0; i < list.length; i++) {
-    try {
-      (list[i] as () => void)();
-    } catch (error) {
-      failure ??= error;
-    }
-  }
-  list.length = 0;
+  const failure = runAll(list);
   // The slice follows what those tasks set off within this turn (a SQLite commit, its
   // broadcast, the handlers' acks): a tick queued from a microtask runs once the microtask
   // queue is empty. A commit still waiting on I/O (PostgreSQL) does not hold the slice back.
