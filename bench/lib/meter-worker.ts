@@ -67,14 +67,12 @@ function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<Meter
   const t0 = performance.now() + 50;
   const filler = 'x'.repeat(contentLength);
   let next = 0;
-  let maxLag = 0;
   return new Promise((done) => {
     const tick = () => {
       const now = performance.now();
       while (next < total) {
         const dueAt = t0 + next * interval;
         if (dueAt > now) break;
-        if (now - dueAt > maxLag) maxLag = now - dueAt;
         lagSamples.add(now - dueAt);
         due[next] = dueAt;
         const head = `${step}|${dueAt.toFixed(3)}|${next}|`;
@@ -86,7 +84,7 @@ function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<Meter
         next++;
       }
       if (next >= total) {
-        done({ t0: absolute(t0), sendEnd: absolute(performance.now()), maxLag });
+        done({ t0: absolute(t0), sendEnd: absolute(performance.now()) });
         return;
       }
       setTimeout(tick, Math.max(0, Math.min(1, t0 + next * interval - performance.now())));

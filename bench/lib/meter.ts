@@ -17,7 +17,13 @@ export type MeterReply = Record<string, unknown>;
 export interface ScheduleDone {
   t0: number;
   sendEnd: number;
-  maxLag: number;
+}
+
+/** A step's latencies (ms): acks and deliveries from each message's due time, and send lag. */
+export interface MeterResults {
+  ack: LatencySummary;
+  latency: LatencySummary;
+  sendLag: LatencySummary;
 }
 
 export interface MeterProgress {
@@ -81,16 +87,8 @@ export class Meter {
     return (await this.call({ cmd: 'progress' })) as unknown as MeterProgress;
   }
 
-  async results(): Promise<{
-    ack: LatencySummary;
-    latency: LatencySummary;
-    sendLag: LatencySummary;
-  }> {
-    return (await this.call({ cmd: 'results' })) as unknown as {
-      ack: LatencySummary;
-      latency: LatencySummary;
-      sendLag: LatencySummary;
-    };
+  async results(): Promise<MeterResults> {
+    return (await this.call({ cmd: 'results' })) as unknown as MeterResults;
   }
 
   /** Closes the senders and samplers; the thread stays for the next rig. */

@@ -25,7 +25,7 @@ export function eventLoopReport(
   histogram: IntervalHistogram,
   resolutionMs: number,
 ): EventLoopReport {
-  const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - resolutionMs);
+  const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4 - resolutionMs * 100) / 100);
   return {
     type: EVENT_LOOP_MESSAGE,
     count: histogram.count,
