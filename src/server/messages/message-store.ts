@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Message } from '../../protocol/index.js';
+import { type Param, PreparedQuery } from '../storage/prepared-query.js';
 import type { Database, Dialect } from '../storage/schema.js';
 
 export interface NewMessage {
@@ -56,11 +57,43 @@ const COLUMNS = ['id', 'room_id', 'username', 'content', 'client_id', 'created_a
 /** Any constant key works; it only has to be the same on every node. */
 export const MESSAGE_COMMIT_LOCK = 7_240_001;
 
+type DuplicateKey = { userId: number; roomId: string; clientId: string; since: string };
+type NewRow = Omit<NewMessage, 'clientId'> & { clientId: string | null };
+
 export class KyselyMessageStore implements MessageStore {
+  /** The two statements of every message sent, prepared once (see PreparedQuery). */
+  private readonly duplicateQuery;
+  private readonly insertQuery;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-  ) {}
+  ) {
+    this.duplicateQuery = PreparedQuery.of((p: Param<DuplicateKey>) =>
+      db
+        .selectFrom('messages')
+        .select(COLUMNS)
+        .where('user_id', '=', p('userId'))
+        .where('room_id', '=', p('roomId'))
+        .where('client_id', '=', p('clientId'))
+        .where('created_at', '>', p('since'))
+        .orderBy('id', 'desc')
+        .limit(1),
+    );
+    this.insertQuery = PreparedQuery.of((p: Param<NewRow>) =>
+      db
+        .insertInto('messages')
+        .values({
+          room_id: p('roomId'),
+          user_id: p('userId'),
+          username: p('username'),
+          content: p('content'),
+          client_id: p('clientId'),
+          created_at: p('createdAt'),
+        })
+        .returning(COLUMNS),
+    );
+  }
 
   async append(batch: readonly NewMessage[], dedupeSince: string) {
     if (batch.length === 0) return [];
@@ -73,33 +106,24 @@ export class KyselyMessageStore implements MessageStore {
       const results: AppendResult[] = [];
       for (const item of batch) {
         if (item.clientId !== undefined) {
-          const existing = await trx
-            .selectFrom('messages')
-            .select(COLUMNS)
-            .where('user_id', '=', item.userId)
-            .where('room_id', '=', item.roomId)
-            .where('client_id', '=', item.clientId)
-            .where('created_at', '>', dedupeSince)
-            .orderBy('id', 'desc')
-            .limit(1)
-            .executeTakeFirst();
+          const { rows } = await this.duplicateQuery.execute(trx, {
+            userId: item.userId,
+            roomId: item.roomId,
+            clientId: item.clientId,
+            since: dedupeSince,
+          });
+          const existing = rows[0];
           if (existing) {
             results.push({ message: toMessage(existing), duplicate: true });
             continue;
           }
         }
-        const row = await trx
-          .insertInto('messages')
-          .values({
-            room_id: item.roomId,
-            user_id: item.userId,
-            username: item.username,
-            content: item.content,
-            client_id: item.clientId ?? null,
-            created_at: item.createdAt,
-          })
-          .returning(COLUMNS)
-          .executeTakeFirstOrThrow();
+        const { rows } = await this.insertQuery.execute(trx, {
+          ...item,
+          clientId: item.clientId ?? null,
+        });
+        const row = rows[0];
+        if (!row) throw new Error('insert returned no row');
         results.push({ message: toMessage(row), duplicate: false });
       }
       return results;

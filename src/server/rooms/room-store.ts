@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { compareUsernames, type Room, type RoomKind } from '../../protocol/index.js';
+import { type Param, PreparedQuery } from '../storage/prepared-query.js';
 import type { Database } from '../storage/schema.js';
 
 export interface RoomMember {
@@ -32,7 +33,22 @@ export interface RoomStore {
 }
 
 export class KyselyRoomStore implements RoomStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Run for every message sent: prepared once (see PreparedQuery). */
+  private readonly membershipQuery;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.membershipQuery = PreparedQuery.of((p: Param<{ roomId: string; userId: number }>) =>
+      db
+        .selectFrom('rooms')
+        .leftJoin('room_members', (join) =>
+          join
+            .onRef('room_members.room_id', '=', 'rooms.id')
+            .on('room_members.user_id', '=', p('userId')),
+        )
+        .select(['rooms.kind', 'room_members.user_id'])
+        .where('rooms.id', '=', p('roomId')),
+    );
+  }
 
   private async rooms(ids: string[]): Promise<Room[]> {
     if (ids.length === 0) return [];
@@ -138,14 +154,8 @@ export class KyselyRoomStore implements RoomStore {
   }
 
   async membership(roomId: string, userId: number) {
-    const row = await this.db
-      .selectFrom('rooms')
-      .leftJoin('room_members', (join) =>
-        join.onRef('room_members.room_id', '=', 'rooms.id').on('room_members.user_id', '=', userId),
-      )
-      .select(['rooms.kind', 'room_members.user_id'])
-      .where('rooms.id', '=', roomId)
-      .executeTakeFirst();
+    const { rows } = await this.membershipQuery.execute(this.db, { roomId, userId });
+    const row = rows[0];
     return row ? { kind: row.kind, member: row.user_id !== null } : null;
   }
 
