@@ -36,6 +36,8 @@ both started here as child processes on free ports (127.0.0.1 only).
   -S, --senders N       senders (default 10)
   -M, --rate N          fixed-run offered rate, messages/s (default 100)
   -T, --seconds N       fixed-run and 80%-run duration, s (default 10)
+      --lead-in N       seconds at each step's rate before it is measured, reported apart
+                        (default 2)
   -K, --connections N   idle authenticated sockets (default 10000)
       --samples N       receivers that parse and measure latency (default 20)
       --ramp-start N    first ramp rate, messages/s (default M / 2)
@@ -61,6 +63,7 @@ const { values: flags } = parseArgs({
     senders: { type: 'string', short: 'S' },
     rate: { type: 'string', short: 'M' },
     seconds: { type: 'string', short: 'T' },
+    'lead-in': { type: 'string' },
     connections: { type: 'string', short: 'K' },
     samples: { type: 'string' },
     'ramp-start': { type: 'string' },
@@ -130,6 +133,8 @@ if (runner !== 'bundle' && runner !== 'tsx') {
   process.exit(2);
 }
 const settleSeconds = num(flags.settle, quick ? 1 : 45, 'settle');
+const leadInSeconds =
+  flags['lead-in'] === '0' ? 0 : num(flags['lead-in'], quick ? 0.5 : 2, 'lead-in');
 const CONTENT_LENGTH = 100;
 const LOGINS = 20;
 const SERVER_CORE = 0;
@@ -205,6 +210,7 @@ async function main(): Promise<void> {
         senders,
         rate,
         seconds,
+        leadInSeconds,
         connections: connectionCount,
         samples,
         rampStart,
@@ -263,15 +269,16 @@ async function main(): Promise<void> {
           sampleReceivers: samples,
           room: 'general',
           contentLength: CONTENT_LENGTH,
+          leadInSeconds,
         });
         try {
           await rig.connect();
-          await rig.run(Math.min(rate, 20), 1); // warm-up: JIT, SQLite pages
+          await rig.run(Math.min(rate, 20), 1, 0); // warm-up: JIT, SQLite pages
           if (scenarios.has('fanout')) {
             target.fixed = await runSteady(rig, rate, seconds, steady);
             const f = target.fixed;
             log(
-              `  fixed ${rate} msg/s: ${formatRate(f.deliveredPerSecond)} delivered/s, lost ${f.lost}, p99 ${f.latency.p99} ms, ack p99 ${f.ack.p99} ms (send lag p99 ${f.sendLag.p99}), cpu ${f.serverCpuShare}, gen ${f.generatorCpuShare}, loop p99 server ${f.serverLoop?.p99 ?? '-'} / gen ${f.generatorLoop.p99} ms, others ${f.contention.otherCores}`,
+              `  fixed ${rate} msg/s: ${formatRate(f.deliveredPerSecond)} delivered/s, lost ${f.lost}, p99 ${f.latency.p99} ms, ack p99 ${f.ack.p99} ms (lead-in ${f.leadIn?.latency.p99} / ${f.leadIn?.ack.p99}; send lag p99 ${f.sendLag.p99}), cpu ${f.serverCpuShare}, gen ${f.generatorCpuShare}, loop p99 server ${f.serverLoop?.p99 ?? '-'} / gen ${f.generatorLoop.p99} ms, others ${f.contention.otherCores}`,
             );
           }
           if (scenarios.has('ramp')) {
@@ -294,7 +301,7 @@ async function main(): Promise<void> {
               target.at80 = await runSteady(rig, sat * 0.8, seconds, steady);
               const a = target.at80;
               log(
-                `  80% (${a.rate} msg/s): ${formatRate(a.deliveredPerSecond)} delivered/s, lost ${a.lost}, p99 ${a.latency.p99} ms, ack p99 ${a.ack.p99} ms (send lag p99 ${a.sendLag.p99}), cpu ${a.serverCpuShare}, loop p99 server ${a.serverLoop?.p99 ?? '-'} ms, others ${a.contention.otherCores}`,
+                `  80% (${a.rate} msg/s): ${formatRate(a.deliveredPerSecond)} delivered/s, lost ${a.lost}, p99 ${a.latency.p99} ms, ack p99 ${a.ack.p99} ms (lead-in ${a.leadIn?.latency.p99} / ${a.leadIn?.ack.p99}; send lag p99 ${a.sendLag.p99}), cpu ${a.serverCpuShare}, loop p99 server ${a.serverLoop?.p99 ?? '-'} ms, others ${a.contention.otherCores}`,
               );
             }
           }

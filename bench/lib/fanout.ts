@@ -20,9 +20,18 @@ const GENERATOR_LOOP_RESOLUTION_MS = 5;
 export interface FanoutStep {
   /** Offered messages per second. */
   rate: number;
+  /** The measured window, after the lead-in. */
   seconds: number;
+  /**
+   * The first seconds at the step's rate, sent on the same schedule just before the measured
+   * window: the step response (a server going from idle to the rate at once, a JIT warming
+   * up, a heap resizing) is measured apart from the steady state. Acks, deliveries and loss
+   * count every message, the lead-in's too. (Absent from results before the lead-in.)
+   */
+  leadIn?: { seconds: number; latency: LatencySummary; ack: LatencySummary };
   receivers: number;
   senders: number;
+  /** Messages sent, the lead-in's included. */
   sent: number;
   acked: number;
   /** Acks with success: false (rate limit, validation...). */
@@ -79,6 +88,8 @@ export interface FanoutRigOptions {
   /** Reads (and resets) the server's event-loop delay percentiles. */
   serverLoop?: (() => Promise<EventLoopReport>) | undefined;
   contentLength: number;
+  /** Seconds at each step's rate before its measured window (see `FanoutStep.leadIn`). */
+  leadInSeconds: number;
 }
 
 let runCounter = 0;
@@ -162,12 +173,21 @@ export class FanoutRig {
     };
   }
 
-  /** One open-loop run at `rate` messages/s for `seconds`, then a drain (bounded). */
-  async run(rate: number, seconds: number, drainSeconds = 20): Promise<FanoutStep> {
+  /**
+   * One open-loop run at `rate` messages/s: the lead-in, then `seconds` measured, then a drain
+   * (bounded). `leadInSeconds` overrides the rig's (0: none, e.g. a warm-up run).
+   */
+  async run(
+    rate: number,
+    seconds: number,
+    leadInSeconds = this.options.leadInSeconds,
+    drainSeconds = 20,
+  ): Promise<FanoutStep> {
     const { pid, room, contentLength } = this.options;
     const meter = this.meter;
     if (!meter) throw new Error('not connected');
-    const total = Math.max(1, Math.round(rate * seconds));
+    const leadIn = Math.round(rate * leadInSeconds);
+    const total = leadIn + Math.max(1, Math.round(rate * seconds));
     const step = `r${++runCounter}`;
     for (const client of this.receivers) {
       client.newMessages = 0;
@@ -189,7 +209,7 @@ export class FanoutRig {
     const wallBefore = performance.now();
 
     // The schedule runs on the meter's thread; bounded by `total`.
-    const sent = await meter.run({ step, rate, total, room, contentLength });
+    const sent = await meter.run({ step, rate, total, leadIn, room, contentLength });
 
     // Drain: every ack back and every delivery counted, or the time bound.
     const drainDeadline = performance.now() + drainSeconds * 1000;
@@ -211,7 +231,7 @@ export class FanoutRig {
       await sleep(200);
       progress = await this.delivered();
     }
-    const { ack, latency, sendLag } = await meter.results();
+    const { ack, latency, sendLag, leadInAck, leadInLatency } = await meter.results();
     const delivered = progress.total;
     const wallEnd = performance.now();
     const cpuAfter = cpuSeconds(pid);
@@ -227,6 +247,7 @@ export class FanoutRig {
     return {
       rate: round(rate, 1),
       seconds,
+      leadIn: { seconds: leadInSeconds, latency: leadInLatency, ack: leadInAck },
       receivers,
       senders: this.senders,
       sent: total,
@@ -367,7 +388,7 @@ export async function ramp(rig: FanoutRig, options: RampOptions): Promise<RampRe
     steps.push(step);
     const verdict = passes(step, options);
     options.log(
-      `  ${String(Math.round(r)).padStart(6)} msg/s → ${String(step.deliveredPerSecond).padStart(8)} deliveries/s, p99 ${step.latency.p99} ms, ack p99 ${step.ack.p99} ms, cpu ${step.serverCpuShare}, gen ${step.generatorCpuShare}, loop p99 server ${step.serverLoop?.p99 ?? '-'} / gen ${step.generatorLoop.p99} ms, others ${step.contention.otherCores}${step.coalescing ? `, flush ${step.coalescing.turnsPerSecond}/s × ${step.coalescing.flushMsPerTurn} ms` : ''}${verdict.ok ? '' : `  ✗ ${verdict.why}`}`,
+      `  ${String(Math.round(r)).padStart(6)} msg/s → ${String(step.deliveredPerSecond).padStart(8)} deliveries/s, p99 ${step.latency.p99} ms, ack p99 ${step.ack.p99} ms (lead-in ${step.leadIn?.latency.p99} / ${step.leadIn?.ack.p99}), cpu ${step.serverCpuShare}, gen ${step.generatorCpuShare}, loop p99 server ${step.serverLoop?.p99 ?? '-'} / gen ${step.generatorLoop.p99} ms, others ${step.contention.otherCores}${step.coalescing ? `, flush ${step.coalescing.turnsPerSecond}/s × ${step.coalescing.flushMsPerTurn} ms` : ''}${verdict.ok ? '' : `  ✗ ${verdict.why}`}`,
     );
     await sleep(500);
     return { step, verdict };

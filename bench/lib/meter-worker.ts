@@ -26,17 +26,22 @@ let step = '';
 let due = new Float64Array(0);
 let acked = 0;
 let nacked = 0;
+/** Messages with an index below this are the lead-in: measured apart (the step response). */
+let leadIn = 0;
 let ackSamples = new Samples();
 let latencySamples = new Samples();
+let leadInAckSamples = new Samples();
+let leadInLatencySamples = new Samples();
 /** How late each message was sent after its due time (the generator's own delay). */
 let lagSamples = new Samples();
 
 function onSample(text: string, at: number): void {
-  // 42["new_message",{..."content":"<step>|<due ms>|..."}]
+  // 42["new_message",{..."content":"<step>|<due ms>|<index>|..."}]
   const parsed = JSON.parse(text.slice(2)) as [string, { content?: string }];
   const parts = (parsed[1]?.content ?? '').split('|');
   if (parts[0] !== step) return;
-  latencySamples.add(at - Number(parts[1]));
+  const samples = Number(parts[2]) < leadIn ? leadInLatencySamples : latencySamples;
+  samples.add(at - Number(parts[1]));
 }
 
 function onAck(text: string, at: number): void {
@@ -46,18 +51,21 @@ function onAck(text: string, at: number): void {
   if (!Number.isInteger(id) || id >= due.length) return;
   if (text.startsWith('{"success":true', bracket + 1)) acked++;
   else nacked++;
-  ackSamples.add(at - (due[id] as number));
+  (id < leadIn ? leadInAckSamples : ackSamples).add(at - (due[id] as number));
 }
 
 /** Sends every message on its due time (open loop); resolves once the last one is sent. */
 function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<MeterReply> {
   const { rate, total, room, contentLength } = request;
   step = request.step;
+  leadIn = request.leadIn;
   due = new Float64Array(total);
   acked = 0;
   nacked = 0;
   ackSamples = new Samples();
   latencySamples = new Samples();
+  leadInAckSamples = new Samples();
+  leadInLatencySamples = new Samples();
   lagSamples = new Samples();
   for (const client of samplers) {
     client.newMessages = 0;
@@ -73,7 +81,7 @@ function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<Meter
       while (next < total) {
         const dueAt = t0 + next * interval;
         if (dueAt > now) break;
-        lagSamples.add(now - dueAt);
+        if (next >= leadIn) lagSamples.add(now - dueAt);
         due[next] = dueAt;
         const head = `${step}|${dueAt.toFixed(3)}|${next}|`;
         const content = head + filler.slice(0, Math.max(0, contentLength - head.length));
@@ -122,6 +130,8 @@ async function handle(request: MeterRequest): Promise<MeterReply> {
         ack: ackSamples.summary(),
         latency: latencySamples.summary(),
         sendLag: lagSamples.summary(),
+        leadInAck: leadInAckSamples.summary(),
+        leadInLatency: leadInLatencySamples.summary(),
       };
     case 'close':
       for (const client of [...senders, ...samplers]) client.close();

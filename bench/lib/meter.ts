@@ -6,7 +6,17 @@ import type { LatencySummary } from './stats.js';
 export type MeterRequest =
   | { cmd: 'openSenders'; port: number; tokens: (string | undefined)[] }
   | { cmd: 'openSampler'; port: number; token: string | undefined }
-  | { cmd: 'run'; step: string; rate: number; total: number; room: string; contentLength: number }
+  | {
+      cmd: 'run';
+      step: string;
+      rate: number;
+      /** Messages to send, the lead-in included. */
+      total: number;
+      /** The first `leadIn` messages: their latencies are kept apart. */
+      leadIn: number;
+      room: string;
+      contentLength: number;
+    }
   | { cmd: 'progress' }
   | { cmd: 'results' }
   | { cmd: 'close' };
@@ -19,11 +29,16 @@ export interface ScheduleDone {
   sendEnd: number;
 }
 
-/** A step's latencies (ms): acks and deliveries from each message's due time, and send lag. */
+/**
+ * A step's latencies (ms): acks and deliveries from each message's due time, and send lag;
+ * those of the lead-in's messages apart.
+ */
 export interface MeterResults {
   ack: LatencySummary;
   latency: LatencySummary;
   sendLag: LatencySummary;
+  leadInAck: LatencySummary;
+  leadInLatency: LatencySummary;
 }
 
 export interface MeterProgress {

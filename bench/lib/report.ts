@@ -71,12 +71,12 @@ export function verdicts(result: BenchResult): Verdict[] {
     });
     out.push({
       target: `At 80%: p99 send-to-receive < ${TARGET_LIMITS.p99Ms} ms`,
-      value: `${at80.latency.p99} ms`,
+      value: `${at80.latency.p99} ms${leadInNote(at80, 'latency')}`,
       ok: at80.latency.p99 < TARGET_LIMITS.p99Ms,
     });
     out.push({
       target: `At 80%: ack p99 < ${TARGET_LIMITS.ackP99Ms} ms`,
-      value: `${at80.ack.p99} ms`,
+      value: `${at80.ack.p99} ms${leadInNote(at80, 'ack')}`,
       ok: at80.ack.p99 < TARGET_LIMITS.ackP99Ms,
     });
   }
@@ -106,13 +106,20 @@ export function verdicts(result: BenchResult): Verdict[] {
   return out;
 }
 
+/** The lead-in's p99 beside a measured one: the step response stays in view. */
+function leadInNote(step: FanoutStep, which: 'latency' | 'ack'): string {
+  if (!step.leadIn?.seconds) return '';
+  return ` (in the ${step.leadIn.seconds} s lead-in before it: ${step.leadIn[which].p99} ms)`;
+}
+
 function stepRow(label: string, s: FanoutStep): string {
-  return `| ${label} | ${s.rate} | ${formatRate(s.offeredDeliveriesPerSecond)} | ${formatRate(s.deliveredPerSecond)} | ${s.lost} | ${s.latency.p50} | ${s.latency.p95} | ${s.latency.p99} | ${s.latency.max} | ${s.ack.p50} | ${s.ack.p99} | ${s.serverCpuSeconds} (${s.serverCpuShare}) | ${formatBytes(s.serverPeakRss)} | ${s.generatorCpuShare} | ${s.contention?.otherCores ?? '-'} | ${s.coalescing ? `${s.coalescing.turnsPerSecond} × ${s.coalescing.flushMsPerTurn} ms` : '-'} |`;
+  const leadIn = s.leadIn?.seconds ? `${s.leadIn.latency.p99} / ${s.leadIn.ack.p99}` : '-';
+  return `| ${label} | ${s.rate} | ${formatRate(s.offeredDeliveriesPerSecond)} | ${formatRate(s.deliveredPerSecond)} | ${s.lost} | ${s.latency.p50} | ${s.latency.p95} | ${s.latency.p99} | ${s.latency.max} | ${s.ack.p50} | ${s.ack.p99} | ${leadIn} | ${s.serverCpuSeconds} (${s.serverCpuShare}) | ${formatBytes(s.serverPeakRss)} | ${s.generatorCpuShare} | ${s.contention?.otherCores ?? '-'} | ${s.coalescing ? `${s.coalescing.turnsPerSecond} × ${s.coalescing.flushMsPerTurn} ms` : '-'} |`;
 }
 
 const STEP_HEADER =
-  '| server | msg/s offered | deliveries/s offered | delivered/s | lost | p50 ms | p95 ms | p99 ms | max ms | ack p50 ms | ack p99 ms | server CPU s (cores) | peak RSS | generator cores | other processes (cores) | flushes/s × flush time |\n' +
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
+  '| server | msg/s offered | deliveries/s offered | delivered/s | lost | p50 ms | p95 ms | p99 ms | max ms | ack p50 ms | ack p99 ms | lead-in p99 / ack p99 ms | server CPU s (cores) | peak RSS | generator cores | other processes (cores) | flushes/s × flush time |\n' +
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|';
 
 /** The generated part of docs/benchmarks.md (between the markers). */
 export function markdown(result: BenchResult): string {
@@ -127,7 +134,7 @@ export function markdown(result: BenchResult): string {
       ? `Each server pinned to core ${c.serverCore} with taskset, the load generator (this harness) to core ${c.generatorCore}.`
       : 'Not pinned (no taskset, or a single core): server and generator share the CPUs.',
     `Servers run as: ${c.runner ?? 'node --import tsx'}.`,
-    `Options: R=${opt.receivers} receivers (${opt.samples} sampling latency), S=${opt.senders} senders, ${opt.contentLength}-character messages, fixed run M=${opt.rate} msg/s for T=${opt.seconds} s, ramp steps of ${opt.rampSeconds} s, K=${opt.connections} connections.`,
+    `Options: R=${opt.receivers} receivers (${opt.samples} sampling latency), S=${opt.senders} senders, ${opt.contentLength}-character messages, fixed run M=${opt.rate} msg/s for T=${opt.seconds} s, ramp steps of ${opt.rampSeconds} s, each step measured after a lead-in of ${opt.leadInSeconds ?? 0} s at its rate, K=${opt.connections} connections.`,
     '',
   );
   const v = verdicts(result);
