@@ -3,10 +3,12 @@ import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { coalescingStats } from './realtime/write-coalescing.js';
 import { startEventLoopProbe } from './shared/event-loop-probe.js';
+import { tuneV8 } from './shared/v8-tuning.js';
 import { openStore } from './storage/store.js';
 
 /** Entry point: wires the server from the environment and listens. */
 async function main(): Promise<void> {
+  tuneV8();
   // Opt-in for `npm run bench`: event-loop delay percentiles over the IPC channel.
   if (process.env.BENCH_EVENT_LOOP === '1') {
     startEventLoopProbe(() => ({ coalescing: coalescingStats() }));
