@@ -31,7 +31,11 @@ import { installBroadcastFastPath, roomBatchEmitter } from './realtime/broadcast
 import { releaseHandshakes } from './realtime/handshake-release.js';
 import { type ChatServer, Notifier } from './realtime/notifier.js';
 import { createSocketServer, wireSockets } from './realtime/socket-server.js';
-import { installWriteCoalescing, runAheadOfFlush } from './realtime/write-coalescing.js';
+import {
+  flushBacklogMs,
+  installWriteCoalescing,
+  runAheadOfFlush,
+} from './realtime/write-coalescing.js';
 import { roomRoutes } from './rooms/room-routes.js';
 import { RoomService } from './rooms/room-service.js';
 import { type Clock, isoAt, systemClock } from './shared/clock.js';
@@ -49,6 +53,11 @@ export interface AppDeps {
   logger?: FastifyBaseLogger | false;
   /** Called once the Socket.IO server exists, before any socket connects (Redis adapter). */
   configureSockets?: (io: ChatServer) => void | Promise<void>;
+  /**
+   * Whether the server is past its capacity and refuses new messages. Defaults to the fanout
+   * backlog against `OVERLOAD_SHED_MS` (with write coalescing; otherwise never).
+   */
+  overloaded?: () => boolean;
 }
 
 export interface ChatApp {
@@ -61,6 +70,13 @@ export interface ChatApp {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const here = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_WEB_ROOT = resolve(here, '../../dist/web');
+
+/** Load shedding: the fanout backlog past `OVERLOAD_SHED_MS` (see flushBacklogMs). */
+function backlogOver(config: Config): () => boolean {
+  const limit = config.overloadShedMs;
+  if (limit === 0 || !config.writeCoalescing) return () => false;
+  return () => flushBacklogMs() > limit;
+}
 
 /** Wires the whole server from its dependencies. Call `http.listen()` to serve. */
 export async function buildApp(deps: AppDeps): Promise<ChatApp> {
@@ -137,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     presence,
     new RateLimiter(config.messagesMax, config.messagesWindowSeconds * 1000, () => clock.now()),
     clock,
+    deps.overloaded ?? backlogOver(config),
   );
   const announcement = new AnnouncementSource(config.announcementFile, config.announcementPollMs);
   announcement.onChange((text) => notifier.announcement(text));

@@ -58,6 +58,11 @@ const ConfigSchema = z.object({
   webRoot: z.string().optional(),
   /** Coalesce each websocket's writes per event-loop turn (one writev per recipient per turn). */
   writeCoalescing: Bool.default(true),
+  /**
+   * Load shedding: while the oldest frames waiting to be written have waited this long (ms),
+   * new messages are refused with 429. 0 turns it off. Needs write coalescing.
+   */
+  overloadShedMs: Count.default(500),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -89,6 +94,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   shutdownGraceMs: 'SHUTDOWN_GRACE_MS',
   webRoot: 'WEB_ROOT',
   writeCoalescing: 'WRITE_COALESCING',
+  overloadShedMs: 'OVERLOAD_SHED_MS',
 };
 
 export class ConfigError extends Error {}

@@ -23,6 +23,8 @@ export class MessageService {
     private readonly presence: PresenceService,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
+    /** True while the server cannot deliver what it already accepted (load shedding). */
+    private readonly overloaded: () => boolean = () => false,
   ) {}
 
   /**
@@ -30,6 +32,10 @@ export class MessageService {
    * the room by then, with the rest of its batch (`Notifier.newMessages`).
    */
   async send(user: AuthUser, input: SendInput): Promise<{ message: Message; duplicate: boolean }> {
+    // Refused before any work: what is accepted past the server's capacity only waits longer
+    // (and holds memory) until every delivery slows down. The client keeps the message and
+    // may send it again: with its client_id, it is stored once.
+    if (this.overloaded()) throw fail.rateLimited();
     await this.rooms.requireMember(user, input.roomId);
     if (!this.limiter.hit(user.username.toLowerCase())) throw fail.rateLimited();
     const result = await this.writer.append({

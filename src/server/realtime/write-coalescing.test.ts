@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   coalesceWrites,
   FLUSH_SLICE_MS,
+  flushBacklogMs,
   installWriteCoalescing,
   queueFrame,
   runAheadOfFlush,
@@ -263,6 +264,33 @@ describe('write coalescing', () => {
     order.push('now');
     await new Promise((resolve) => setImmediate(resolve));
     expect(order).toEqual(['now', 'ahead']);
+  });
+
+  it('measures the backlog: how long the frames still waiting for their slice have waited', async () => {
+    const { pairs } = await slicedPairs(20);
+    const arrived = pairs.map(({ client }, i) => receive(client, i === 0 ? 12 : 6));
+    expect(flushBacklogMs()).toBe(0);
+    pairs.forEach(({ server }, i) => {
+      server.write(frame(i));
+    });
+    const busyUntil = performance.now() + 30;
+    while (performance.now() < busyUntil) {
+      // A long turn: nothing is flushed before it ends.
+    }
+    expect(flushBacklogMs()).toBeGreaterThanOrEqual(30);
+    const between = new Promise<number>((resolve) =>
+      setImmediate(() => {
+        // After the first slice: 12 sockets still wait, since the first write.
+        const backlog = flushBacklogMs();
+        // A socket the rotation already flushed waits in the next one, from now.
+        pairs[0]?.server.write(frame(100));
+        resolve(backlog);
+      }),
+    );
+    expect(await between).toBeGreaterThanOrEqual(30);
+    const texts = await Promise.all(arrived);
+    expect(texts[0]).toBe(frame(0) + frame(100));
+    expect(flushBacklogMs()).toBe(0);
   });
 
   it('flushes in slices: sockets past the slice wait for the event loop’s I/O, in order', async () => {

@@ -97,6 +97,9 @@ let rotation: Coalesced[] = [];
 let cursor = 0;
 /** Sockets corked again (or for the first time) while `rotation` is being flushed. */
 let next: Coalesced[] = [];
+/** When the first socket of `rotation`, and of `next`, started waiting (performance.now()). */
+let rotationSince = 0;
+let nextSince = 0;
 /** Sockets that hold a reply (an ack): flushed first, whatever the rotation. */
 const urgent: Coalesced[] = [];
 let callbacks: Callback[] = [];
@@ -193,6 +196,7 @@ function flushSlice(started: number, budget: number): boolean {
       const list = rotation;
       rotation = next;
       next = list;
+      rotationSince = nextSince;
     }
     flushOne(rotation[cursor++] as Coalesced);
     stats.sockets++;
@@ -262,6 +266,17 @@ function sliceAfterMicrotasks(): void {
 }
 
 /**
+ * How long the frames waiting longest for their flush have waited, in ms (0 when none wait):
+ * the fanout's backlog. Below what the thread can write it stays at a slice or two; past it,
+ * it only grows (MessageService then refuses new messages: `OVERLOAD_SHED_MS`).
+ */
+export function flushBacklogMs(): number {
+  if (cursor < rotation.length) return performance.now() - rotationSince;
+  if (next.length > 0) return performance.now() - nextSince;
+  return 0;
+}
+
+/**
  * Runs `task` in the next turn after I/O, as `setImmediate` does, but ahead of the flush slice
  * due then, if one is: for commits whose acks are waiting, so that a message read between two
  * slices is committed and acknowledged before the next slice, not after it.
@@ -283,7 +298,13 @@ function enter(socket: Coalesced): void {
   socket[kCorked] = true;
   socket.cork();
   // Once a rotation is under way, sockets it already flushed wait for the next one.
-  (cursor > 0 ? next : rotation).push(socket);
+  if (cursor > 0) {
+    if (next.length === 0) nextSince = performance.now();
+    next.push(socket);
+  } else {
+    if (rotation.length === 0) rotationSince = performance.now();
+    rotation.push(socket);
+  }
   scheduleEndOfTurn();
 }
 
