@@ -18,21 +18,22 @@ describe('releaseHandshakes', () => {
     for (const fn of cleanup.splice(0)) fn();
   });
 
-  it('drops the upgrade request, the handshake copies and the upgrade-error listener once connected; the socket keeps working', async () => {
+  /** A Socket.IO server with the handshake release, and one websocket client connected to it. */
+  async function connected(
+    options: {
+      middleware?: Parameters<Server['use']>[0];
+      extraHeaders?: Record<string, string>;
+    } = {},
+  ) {
     const http = createServer();
     const io = new Server(http, { serveClient: false });
     http.listen(0, '127.0.0.1');
     await once(http, 'listening');
     const address = http.address();
     if (typeof address !== 'object' || address === null) throw new Error('no address');
-    const seenInMiddleware: unknown[] = [];
-    io.use((socket, next) => {
-      // Middleware (the auth) still sees the request and its headers.
-      seenInMiddleware.push(socket.request?.headers['x-probe']);
-      next();
-    });
+    if (options.middleware) io.use(options.middleware);
     releaseHandshakes(io);
-    const connected = new Promise<import('socket.io').Socket>((resolve) =>
+    const connection = new Promise<import('socket.io').Socket>((resolve) =>
       io.on('connection', (socket) => {
         socket.on('echo', (text: string, ack: (reply: string) => void) => ack(text));
         resolve(socket);
@@ -41,13 +42,25 @@ describe('releaseHandshakes', () => {
     const client = connectClient(`http://127.0.0.1:${address.port}`, {
       transports: ['websocket'],
       reconnection: false,
-      extraHeaders: { 'x-probe': 'yes' },
+      extraHeaders: options.extraHeaders,
     });
     cleanup.push(() => {
       client.close();
       io.close();
     });
-    const socket = await connected;
+    return { socket: await connection, client };
+  }
+
+  it('drops the upgrade request, the handshake copies and the upgrade-error listener once connected; the socket keeps working', async () => {
+    const seenInMiddleware: unknown[] = [];
+    const { socket, client } = await connected({
+      middleware: (socket, next) => {
+        // Middleware (the auth) still sees the request and its headers.
+        seenInMiddleware.push(socket.request?.headers['x-probe']);
+        next();
+      },
+      extraHeaders: { 'x-probe': 'yes' },
+    });
     expect(seenInMiddleware).toEqual(['yes']);
     expect((socket.conn as unknown as { request: unknown }).request).toBeNull();
     expect(socket.handshake.headers['x-probe']).toBeUndefined();
@@ -66,28 +79,7 @@ describe('releaseHandshakes', () => {
   });
 
   it('rebuilds the listener tables of the connection emitters in fast mode; events still reach their listeners', async () => {
-    const http = createServer();
-    const io = new Server(http, { serveClient: false });
-    http.listen(0, '127.0.0.1');
-    await once(http, 'listening');
-    const address = http.address();
-    if (typeof address !== 'object' || address === null) throw new Error('no address');
-    releaseHandshakes(io);
-    const connected = new Promise<import('socket.io').Socket>((resolve) =>
-      io.on('connection', (socket) => {
-        socket.on('echo', (text: string, ack: (reply: string) => void) => ack(text));
-        resolve(socket);
-      }),
-    );
-    const client = connectClient(`http://127.0.0.1:${address.port}`, {
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    cleanup.push(() => {
-      client.close();
-      io.close();
-    });
-    const socket = await connected;
+    const { socket, client } = await connected();
     type Emitter = NodeJS.EventEmitter & { _events: object };
     const conn = socket.conn as unknown as Emitter & {
       transport: Emitter & { socket: Emitter & { _receiver: Emitter; _socket: Emitter } };
