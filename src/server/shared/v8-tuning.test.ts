@@ -25,9 +25,13 @@ function bornOld(): number {
 
 describe('tuneV8', () => {
   it('turns allocation-site pretenuring off in a running process: objects are born young', () => {
-    // By default V8 moves a site whose objects survive to the old space at birth.
-    expect(bornOld()).toBeGreaterThan(0);
+    // By default V8 moves a site whose objects survive to the old space at birth. When it
+    // decides depends on when its GCs run (in the full suite the first site often stays young,
+    // the second does not): a few fresh sites, at most.
+    let control = 0;
+    for (let attempt = 0; attempt < 5 && control === 0; attempt++) control = bornOld();
+    expect(control).toBeGreaterThan(0);
     tuneV8();
-    expect(bornOld()).toBe(0);
+    for (let attempt = 0; attempt < 3; attempt++) expect(bornOld()).toBe(0);
   });
 });
