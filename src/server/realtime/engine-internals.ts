@@ -8,8 +8,11 @@ export interface EngineTransport {
   name?: string;
   writable?: boolean;
   perMessageDeflate?: unknown;
-  /** The `ws` WebSocket of engine.io's websocket transport (readyState 1: open). */
-  socket?: { readyState?: number; _socket?: NetSocket } | undefined;
+  /**
+   * The `ws` WebSocket of engine.io's websocket transport (readyState 1: open), its TCP socket
+   * and its frame parser.
+   */
+  socket?: { readyState?: number; _socket?: NetSocket; _receiver?: unknown } | undefined;
 }
 
 /** The TCP socket under a websocket transport; undefined for long-polling. */

@@ -37,18 +37,13 @@ interface ReleasableSocket {
 
 /** Private fields of Socket.IO's socket and client and of engine.io's socket. */
 interface Internals {
-  conn: { cleanupFn?: unknown };
+  conn: { cleanupFn?: unknown; transport: EngineTransport };
   fns?: unknown;
   client?: { decoder?: { _callbacks?: Record<string, unknown> } };
 }
 
 interface EngineConnection {
   transport: EngineTransport;
-}
-
-/** The emitters under a connection, for their listener tables. */
-interface ConnectionEmitters {
-  conn: { transport: { socket?: { _receiver?: unknown; _socket?: unknown } } };
 }
 
 interface ListenerSource {
@@ -69,9 +64,9 @@ function compact<T>(list: T): T {
 
 /** An emitter's listener table rebuilt as a fast-mode object without a prototype. */
 function compactListeners(emitter: unknown): void {
-  const holder = emitter as { _events?: Record<PropertyKey, unknown> } | undefined;
+  const holder = emitter as { _events?: Record<PropertyKey, unknown> | null } | undefined;
   const events = holder?._events;
-  if (!holder || typeof events !== 'object' || Object.getPrototypeOf(events) !== null) return;
+  if (!holder || !events || Object.getPrototypeOf(events) !== null) return;
   // Properties added to `{}` keep it in fast mode, and so does dropping its prototype after.
   const copy: Record<PropertyKey, unknown> = {};
   for (const key of Reflect.ownKeys(events)) copy[key] = events[key];
@@ -80,12 +75,12 @@ function compactListeners(emitter: unknown): void {
 
 function release(socket: ReleasableSocket): void {
   socket.conn.request = null;
-  const { transport } = (socket as unknown as ConnectionEmitters).conn;
+  const internals = socket as unknown as Internals;
+  const { transport } = internals.conn;
   const ws = transport.socket;
-  for (const emitter of [socket, socket.conn, transport, ws, ws?._receiver, ws?._socket]) {
+  for (const emitter of [socket, internals.conn, transport, ws, ws?._receiver, ws?._socket]) {
     compactListeners(emitter);
   }
-  const internals = socket as unknown as Internals;
   internals.conn.cleanupFn = compact(internals.conn.cleanupFn);
   internals.fns = compact(internals.fns);
   const callbacks = internals.client?.decoder?._callbacks;
