@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       messagesMax: 30,
       loginFailuresMax: 10,
       registrationsMax: 20,
+      overloadShedMs: 500,
     });
     expect(config.redisUrl).toBeUndefined();
   });
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       RATE_MESSAGES_WINDOW_SECONDS: '2.5',
       LOG_LEVEL: 'debug',
       SQLITE_SYNCHRONOUS: 'normal',
+      OVERLOAD_SHED_MS: '0',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -45,6 +47,7 @@ describe('loadConfig', () => {
       messagesWindowSeconds: 2.5,
       logLevel: 'debug',
       sqliteSynchronous: 'normal',
+      overloadShedMs: 0,
     });
   });
 
@@ -91,6 +94,9 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['SQLITE_SYNCHRONOUS', 'off'],
+    ['OVERLOAD_SHED_MS', '-5'],
+    ['OVERLOAD_SHED_MS', 'soon'],
+    ['OVERLOAD_SHED_MS', '2.5'],
   ])('rejects %s=%j naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}:`));
