@@ -25,6 +25,7 @@ import {
   writeDocs,
 } from './lib/report.js';
 import { PASSWORD, seedUsers } from './lib/seed.js';
+import { describeStalls, measureStalls } from './lib/stall-probe.js';
 import { formatBytes, formatRate } from './lib/stats.js';
 
 const HELP = `npm run bench -- [flags]
@@ -136,6 +137,8 @@ const settleSeconds = num(flags.settle, quick ? 1 : 45, 'settle');
 const leadInSeconds =
   flags['lead-in'] === '0' ? 0 : num(flags['lead-in'], quick ? 0.5 : 2, 'lead-in');
 const CONTENT_LENGTH = 100;
+/** Seconds the stall probe spins on each core, before the run and after it. */
+const STALL_PROBE_SECONDS = quick ? 1 : 10;
 const LOGINS = 20;
 const SERVER_CORE = 0;
 const GENERATOR_CORE = 1;
@@ -226,7 +229,19 @@ async function main(): Promise<void> {
     targets: {},
   };
 
+  const probeStalls = async (when: string) => {
+    const stalls = await measureStalls(
+      [SERVER_CORE, GENERATOR_CORE].slice(0, cores),
+      STALL_PROBE_SECONDS,
+    );
+    log(
+      `CPU stalls ${when} (a thread spinning on each core, nothing else running): ${describeStalls(stalls)}`,
+    );
+    return stalls;
+  };
+
   try {
+    result.conditions.stallsBefore = await probeStalls('before the run');
     const userCount = Math.max(receivers + senders, connectionCount, LOGINS);
     log(`Seeding ${userCount} users with sessions into ${dbPath} …`);
     const seedStart = performance.now();
@@ -357,6 +372,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  result.conditions.stallsAfter = await probeStalls('after the run');
   result.finishedAt = new Date().toISOString();
   result.conditions.loadAfter = loadavg().map((v) => Math.round(v * 100) / 100);
   printSummary(result);

@@ -359,7 +359,9 @@ function generatorBound(step: FanoutStep): string {
 
 export function passes(step: FanoutStep, options: Pick<RampOptions, 'p99LimitMs' | 'tracking'>) {
   if (step.lost > 0 || !step.drained) return { ok: false, why: `loss ${step.lost}` };
-  if (step.nacked > 0) return { ok: false, why: `${step.nacked} failed acks` };
+  if (step.nacked > 0) {
+    return { ok: false, why: `${step.nacked} failed acks${generatorBound(step)}` };
+  }
   if (step.deliveredPerSecond < options.tracking * step.offeredDeliveriesPerSecond) {
     return {
       ok: false,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ConnectionsResult } from './connections.js';
 import type { FanoutStep, RampResult } from './fanout.js';
 import type { LoginResult } from './login.js';
+import { type CoreStalls, describeStalls } from './stall-probe.js';
 import { formatBytes, formatRate, round } from './stats.js';
 
 /** The JSON written to bench/results/<timestamp>.json, and what the docs are generated from. */
@@ -27,6 +28,9 @@ export interface BenchResult {
     generatorCore: number;
     quick: boolean;
     runner?: string;
+    /** The machine's own CPU stalls, before and after the run (absent from older results). */
+    stallsBefore?: CoreStalls[];
+    stallsAfter?: CoreStalls[];
     options: Record<string, unknown>;
   };
   targets: Record<string, TargetResult>;
@@ -134,6 +138,11 @@ export function markdown(result: BenchResult): string {
       ? `Each server pinned to core ${c.serverCore} with taskset, the load generator (this harness) to core ${c.generatorCore}.`
       : 'Not pinned (no taskset, or a single core): server and generator share the CPUs.',
     `Servers run as: ${c.runner ?? 'node --import tsx'}.`,
+    ...(c.stallsBefore && c.stallsAfter
+      ? [
+          `CPU stalls not caused by the benchmark (a thread spinning on each core, nothing else running; see "The machine's own stalls"): before the run ${describeStalls(c.stallsBefore)}; after it ${describeStalls(c.stallsAfter)}.`,
+        ]
+      : []),
     `Options: R=${opt.receivers} receivers (${opt.samples} sampling latency), S=${opt.senders} senders, ${opt.contentLength}-character messages, fixed run M=${opt.rate} msg/s for T=${opt.seconds} s, ramp steps of ${opt.rampSeconds} s, each step measured after a lead-in of ${opt.leadInSeconds ?? 0} s at its rate, K=${opt.connections} connections.`,
     '',
   );
