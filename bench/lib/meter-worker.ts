@@ -35,13 +35,27 @@ let leadInLatencySamples = new Samples();
 /** How late each message was sent after its due time (the generator's own delay). */
 let lagSamples = new Samples();
 
-function onSample(text: string, at: number): void {
-  // 42["new_message",{..."content":"<step>|<due ms>|<index>|..."}]
-  const parsed = JSON.parse(text.slice(2)) as [string, { content?: string }];
-  const parts = (parsed[1]?.content ?? '').split('|');
-  if (parts[0] !== step) return;
-  const samples = Number(parts[2]) < leadIn ? leadInLatencySamples : latencySamples;
-  samples.add(at - Number(parts[1]));
+const CONTENT = Buffer.from('"content":"');
+const BAR = 0x7c;
+
+/**
+ * A sampled `new_message` frame: 42["new_message",{..."content":"<step>|<due ms>|<index>|..."}].
+ * The fields are found in the frame's bytes, not by decoding and parsing its JSON: twenty
+ * samplers read every message, and this thread shares the generator's core with the counting
+ * receivers.
+ */
+function onSample(data: Buffer, start: number, end: number, at: number): void {
+  const content = data.indexOf(CONTENT, start);
+  if (content < 0 || content >= end) return;
+  const from = content + CONTENT.length;
+  const bar1 = data.indexOf(BAR, from);
+  const bar2 = bar1 < 0 ? -1 : data.indexOf(BAR, bar1 + 1);
+  const bar3 = bar2 < 0 ? -1 : data.indexOf(BAR, bar2 + 1);
+  if (bar3 < 0 || bar3 >= end) return;
+  if (data.toString('latin1', from, bar1) !== step) return;
+  const dueAt = Number(data.toString('latin1', bar1 + 1, bar2));
+  const index = Number(data.toString('latin1', bar2 + 1, bar3));
+  (index < leadIn ? leadInLatencySamples : latencySamples).add(at - dueAt);
 }
 
 function onAck(text: string, at: number): void {

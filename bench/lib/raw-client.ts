@@ -21,8 +21,10 @@ export interface RawClientOptions {
   port: number;
   /** Sent as the CONNECT packet's auth: `40{"token":"..."}`. */
   token?: string | undefined;
-  /** Called with the text of every `new_message` event frame (the sampling receivers). */
-  onNewMessage?: ((text: string, receivedAt: number) => void) | undefined;
+  /** Called with every `new_message` event frame: its bytes in `data` (the sampling receivers). */
+  onNewMessage?:
+    | ((data: Buffer, start: number, end: number, receivedAt: number) => void)
+    | undefined;
   /** Called with the text of every Socket.IO ACK frame (`43<id>[...]`, the senders). */
   onAck?: ((text: string, receivedAt: number) => void) | undefined;
   /** Handshake and CONNECT must complete within this many ms. */
@@ -210,7 +212,7 @@ export class RawClient {
         if (isNewMessage(data, start, end)) {
           this.newMessages++;
           this.lastNewMessageAt = now;
-          this.options.onNewMessage?.(data.toString('utf8', start, end), now);
+          this.options.onNewMessage?.(data, start, end, now);
         }
       } else if (second === 0x33) {
         this.options.onAck?.(data.toString('utf8', start, end), now);
