@@ -173,6 +173,53 @@ describe.each(Object.keys(kinds) as (keyof typeof kinds)[])('Presence contract: 
     expect(await presence.roomUsers('general')).toEqual(['sam']);
   });
 
+  it('reports a poller once their window ends, with the rooms a socket does not keep them in', async () => {
+    await presence.touchPoller('pat', ['general', 'dev']);
+    await presence.enterRoom('pat', 'p1', 'dev');
+    now += WINDOW_MS - 1;
+    expect(await presence.expirePollers()).toEqual([]);
+    now += 1;
+    expect(await presence.expirePollers()).toEqual([{ username: 'pat', roomIds: ['general'] }]);
+    expect(await presence.expirePollers()).toEqual([]);
+    expect(await presence.roomUsers('general')).toEqual([]);
+    expect(await presence.roomUsers('dev')).toEqual(['pat']);
+    // A poller whose every room is kept by a socket ends without leaving any list.
+    await presence.touchPoller('pat', ['dev']);
+    now += WINDOW_MS;
+    expect(await presence.expirePollers()).toEqual([]);
+  });
+
+  it('reports an ended window even when someone else polled after it ended', async () => {
+    await presence.touchPoller('pat', ['general']);
+    now += WINDOW_MS;
+    await presence.touchPoller('sam', ['general']);
+    expect(await presence.expirePollers()).toEqual([{ username: 'pat', roomIds: ['general'] }]);
+    expect(await presence.roomUsers('general')).toEqual(['sam']);
+  });
+
+  it('does not report a poller who polled again before the window ended', async () => {
+    await presence.touchPoller('pat', ['general']);
+    now += WINDOW_MS - 1;
+    await presence.touchPoller('pat', ['general']);
+    now += 1;
+    expect(await presence.expirePollers()).toEqual([]);
+    now += WINDOW_MS;
+    expect(await presence.expirePollers()).toEqual([{ username: 'pat', roomIds: ['general'] }]);
+    // Back after the report: online again, and reported again when that window ends.
+    expect(await presence.touchPoller('pat', ['general'])).toBe(true);
+    now += WINDOW_MS;
+    expect(await presence.expirePollers()).toEqual([{ username: 'pat', roomIds: ['general'] }]);
+  });
+
+  it("reports an ended poller's rooms even when their last socket went first", async () => {
+    await presence.addSocket('pat', 'p1');
+    await presence.touchPoller('pat', ['general']);
+    now += WINDOW_MS;
+    expect(await presence.removeSocket('pat', 'p1')).toEqual([]);
+    expect(await presence.expirePollers()).toEqual([{ username: 'pat', roomIds: ['general'] }]);
+    expect(await presence.onlineUsers()).toEqual([]);
+  });
+
   it('lists a user present both ways once', async () => {
     await presence.enterRoom('sam', 's1', 'general');
     await presence.touchPoller('sam', ['general']);
@@ -212,6 +259,18 @@ describe('RedisPresence across nodes', () => {
     expect(await one.onlineUsers()).toEqual(['alice', 'pat']);
     expect(await two.removeSocket('alice', 'a1')).toEqual([]);
     expect(await one.removeSocket('alice', 'a2')).toEqual(['general']);
+  });
+
+  it('reports an ended poller on one node only, whichever sweeps first', async () => {
+    const one = node({ pollerWindowMs: 1 });
+    const two = node({ pollerWindowMs: 1 });
+    await Promise.all([one.start(), two.start()]);
+    await one.touchPoller('pat', ['general', 'dev']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const reports = (await Promise.all([one.expirePollers(), two.expirePollers()])).flat();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]?.username).toBe('pat');
+    expect(reports[0]?.roomIds.sort()).toEqual(['dev', 'general']);
   });
 
   it("sweeps a dead node's sockets and reports who left which rooms", async () => {

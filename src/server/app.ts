@@ -115,6 +115,12 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
   const presenceStore =
     deps.presence ?? new MemoryPresence(clock, config.pollerOnlineSeconds * 1000);
   const presence = new PresenceService(presenceStore, notifier);
+  // A poller drops out of the lists within a sixth of the window after it ends (5 s of 30).
+  const pollerWindowMs = config.pollerOnlineSeconds * 1000;
+  const stopPollerSweep = presence.sweepPollersEvery(
+    Math.min(5_000, Math.max(100, pollerWindowMs / 6)),
+    (error) => http.log.error({ err: error }, 'poller sweep failed'),
+  );
   const accounts = new AccountService(
     store.accounts,
     deps.hasher ?? createArgon2Hasher(),
@@ -220,6 +226,7 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
       await http.close();
       await new Promise<void>((done) => io.close(() => done()));
       await writer.drain();
+      stopPollerSweep();
       await presenceStore.close();
     })();
     return closing;

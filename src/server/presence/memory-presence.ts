@@ -1,6 +1,6 @@
 import { compareUsernames } from '../../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
-import type { Presence } from './presence.js';
+import type { PollerExpiry, Presence } from './presence.js';
 
 interface UserState {
   /** socket id → rooms it is present in (null until it enters one) */
@@ -32,6 +32,8 @@ export class MemoryPresence implements Presence {
   private readonly users = new Map<string, UserState>();
   private readonly presentByRoom = new Map<string, Set<string>>();
   private readonly pollersByRoom = new Map<string, Set<string>>();
+  /** Users with a poller window not yet reported as ended (`expirePollers`). */
+  private readonly pollers = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -47,8 +49,13 @@ export class MemoryPresence implements Presence {
     return state;
   }
 
+  /** Forgets a user with no socket and no poller window (one whose end is still to report stays). */
   private forgetIfIdle(username: string, state: UserState): void {
-    if (state.sockets.size === 0 && state.pollerUntil <= this.clock.now()) {
+    if (
+      state.sockets.size === 0 &&
+      state.pollerUntil <= this.clock.now() &&
+      !this.pollers.has(username)
+    ) {
       for (const roomId of state.pollerRooms ?? [])
         indexDelete(this.pollersByRoom, roomId, username);
       this.users.delete(username);
@@ -108,7 +115,26 @@ export class MemoryPresence implements Presence {
     for (const roomId of state.pollerRooms ?? []) indexDelete(this.pollersByRoom, roomId, username);
     state.pollerRooms = new Set(roomIds);
     for (const roomId of roomIds) indexAdd(this.pollersByRoom, roomId, username);
+    this.pollers.add(username);
     return !wasOnline;
+  }
+
+  async expirePollers() {
+    const now = this.clock.now();
+    const expired: PollerExpiry[] = [];
+    for (const username of this.pollers) {
+      const state = this.users.get(username);
+      if (state && state.pollerUntil > now) continue;
+      this.pollers.delete(username);
+      if (!state) continue;
+      const roomIds = [...(state.pollerRooms ?? [])].filter((room) => !this.presentIn(state, room));
+      for (const roomId of state.pollerRooms ?? [])
+        indexDelete(this.pollersByRoom, roomId, username);
+      state.pollerRooms = null;
+      this.forgetIfIdle(username, state);
+      if (roomIds.length > 0) expired.push({ username, roomIds });
+    }
+    return expired;
   }
 
   async onlineUsers() {
@@ -133,5 +159,6 @@ export class MemoryPresence implements Presence {
     this.users.clear();
     this.presentByRoom.clear();
     this.pollersByRoom.clear();
+    this.pollers.clear();
   }
 }

@@ -47,6 +47,34 @@ export class PresenceService {
     return this.presence.leaveRoom(username, roomId);
   }
 
+  /**
+   * Pollers whose window ended leave their rooms' lists: each such room gets `update_users`
+   * (once per sweep, however many pollers left it).
+   */
+  async sweepPollers(): Promise<void> {
+    const rooms = new Set<string>();
+    for (const { roomIds } of await this.presence.expirePollers()) {
+      for (const roomId of roomIds) rooms.add(roomId);
+    }
+    for (const roomId of rooms) await this.announceRoom(roomId);
+  }
+
+  /** Runs `sweepPollers` every `ms` (one at a time; the timer does not hold the process). */
+  sweepPollersEvery(ms: number, onError: (error: unknown) => void): () => void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      this.sweepPollers()
+        .catch(onError)
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** A REST poll keeps the user online; a poller who was offline updates their rooms' lists. */
   async polled(username: string, roomIds: readonly string[]): Promise<void> {
     if (await this.presence.touchPoller(username, roomIds)) {

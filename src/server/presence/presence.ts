@@ -14,6 +14,12 @@ export interface Presence {
   leaveRoom(username: string, roomId: string): Promise<boolean>;
   /** A REST poll: online for the poller window, present in the given rooms. True if new. */
   touchPoller(username: string, roomIds: readonly string[]): Promise<boolean>;
+  /**
+   * Pollers whose window has ended and who did not poll again: each once (on one node, with
+   * several), with the rooms whose lists they are no longer in (a room where one of their
+   * sockets is present keeps them).
+   */
+  expirePollers(): Promise<PollerExpiry[]>;
   onlineUsers(): Promise<string[]>;
   roomUsers(roomId: string): Promise<string[]>;
   /**
@@ -22,6 +28,11 @@ export interface Presence {
    */
   onDeparture?(listener: DepartureListener): void;
   close(): Promise<void>;
+}
+
+export interface PollerExpiry {
+  username: string;
+  roomIds: string[];
 }
 
 export type DepartureListener = (username: string, roomIds: string[]) => Promise<void>;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { compareUsernames } from '../../protocol/index.js';
 import type { Clock } from '../shared/clock.js';
-import type { DepartureListener, Presence } from './presence.js';
+import type { DepartureListener, PollerExpiry, Presence } from './presence.js';
 
 /** The node-redis calls presence needs: a connected `createClient()` client fits. */
 export interface RedisScripts {
@@ -42,8 +42,10 @@ export interface RedisPresenceOptions {
  *   P:pollers          zset   user → end of the poller window (ms)
  *   P:proom:<room>     zset   user → end of the poller window, for pollers of the room
  *   P:prooms:<user>    set    rooms of the user's last poll
- * Every change is one Lua script, so it is atomic across nodes. Poller keys expire by
- * themselves; socket keys are removed on disconnect, or swept when their node dies.
+ * Every change is one Lua script, so it is atomic across nodes. A poller whose window ended
+ * leaves P:pollers when a node reports it (`expirePollers`); the poller keys also expire by
+ * themselves (twice the window) should no node be left to sweep. Socket keys are removed on
+ * disconnect, or swept when their node dies.
  */
 const PRELUDE = `
 local p = ARGV[1]
@@ -126,7 +128,6 @@ local user, now, untilMs, keep = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local pollers = k('pollers')
 local score = redis.call('ZSCORE', pollers, user)
 local online = redis.call('EXISTS', k('user', user)) == 1 or (score and tonumber(score) > now)
-redis.call('ZREMRANGEBYSCORE', pollers, '-inf', now)
 redis.call('ZADD', pollers, untilMs, user)
 redis.call('PEXPIRE', pollers, keep)
 local mine = k('prooms', user)
@@ -144,6 +145,26 @@ end
 redis.call('PEXPIRE', mine, keep)
 if online then return 0 end
 return 1`,
+  // ARGV: p, now → { user, rooms no longer listed, ... } for pollers whose window ended: each
+  // is taken out of the zset here, so one node reports it
+  expirePollers: `
+local pollers = k('pollers')
+local out = {}
+for _, user in ipairs(redis.call('ZRANGEBYSCORE', pollers, '-inf', ARGV[2])) do
+  redis.call('ZREM', pollers, user)
+  local mine = k('prooms', user)
+  local gone = {}
+  for _, room in ipairs(redis.call('SMEMBERS', mine)) do
+    redis.call('ZREM', k('proom', room), user)
+    if redis.call('HEXISTS', k('room', room), user) == 0 then gone[#gone + 1] = room end
+  end
+  redis.call('DEL', mine)
+  if #gone > 0 then
+    out[#out + 1] = user
+    out[#out + 1] = gone
+  end
+end
+return out`,
   // ARGV: p, now → { users with sockets, pollers }
   onlineUsers: `
 return { redis.call('SMEMBERS', k('online')),
@@ -320,6 +341,16 @@ export class RedisPresence implements Presence {
       ...new Set(roomIds),
     );
     return Number(reply) === 1;
+  }
+
+  async expirePollers() {
+    const flat = await this.run('expirePollers', String(this.now()));
+    const expired: PollerExpiry[] = [];
+    if (!Array.isArray(flat)) return expired;
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      expired.push({ username: String(flat[i]), roomIds: strings(flat[i + 1]) });
+    }
+    return expired;
   }
 
   async onlineUsers() {
