@@ -220,13 +220,13 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
   const close = () => {
     closing ??= (async () => {
       announcement.stop();
+      stopPollerSweep();
       // Closing the transports (not disconnecting the sockets) lets clients reconnect on
       // their own to this node after a restart, or to another node.
       io.engine.close();
       await http.close();
       await new Promise<void>((done) => io.close(() => done()));
       await writer.drain();
-      stopPollerSweep();
       await presenceStore.close();
     })();
     return closing;
