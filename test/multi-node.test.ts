@@ -24,6 +24,8 @@ import { type ServerProcess, startServerProcess } from './helpers/server-process
 
 /** Heartbeat TTL of the test nodes: a killed node's users are swept within about 2 s. */
 const PRESENCE_TTL_SECONDS = 1.5;
+/** A REST poll keeps a user listed this long (the protocol's 30 s, short for the test). */
+const POLLER_ONLINE_SECONDS = 1;
 /** Bound on waiting for the sweep (far above TTL + sweep interval). */
 const SWEEP_BOUND_MS = 20_000;
 
@@ -60,6 +62,7 @@ describe('two nodes on PostgreSQL and Redis', () => {
       REDIS_URL: REDIS_TEST_URL,
       REDIS_KEY_PREFIX: prefix,
       PRESENCE_TTL_SECONDS: String(PRESENCE_TTL_SECONDS),
+      POLLER_ONLINE_SECONDS: String(POLLER_ONLINE_SECONDS),
       ANNOUNCEMENT_FILE: join(dir, 'announcement.txt'),
     };
     // Both start at once: they race to migrate the fresh database. One runs the sources, the
@@ -99,6 +102,20 @@ describe('two nodes on PostgreSQL and Redis', () => {
     const toAlice = nextEvent(a, 'new_message', (m) => m.content === 'hi from node 2');
     await request(b, 'send_message', { content: 'hi from node 2' });
     expect((await toAlice).username).toBe(bob.username);
+
+    // A REST poller on node 1 is listed on node 2, and leaves the list once the window ends.
+    const carol = await newUser(one);
+    const withCarol = nextEvent(b, 'update_users', (p) => p.users.includes(carol.username));
+    await api(one, 'GET', '/messages', undefined, carol.token);
+    expect((await withCarol).room).toBe('general');
+    const withoutCarol = nextEvent(
+      b,
+      'update_users',
+      (p) => p.room === 'general' && !p.users.includes(carol.username),
+    );
+    expect((await withoutCarol).users).toEqual(
+      expect.arrayContaining([alice.username, bob.username]),
+    );
 
     // Typing.
     const typing = nextEvent(b, 'user_typing');
