@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatClient } from '../src/client/chat-client.js';
-import type { ChatState } from '../src/client/chat-state.js';
+import type { ChatState, PendingMessage } from '../src/client/chat-state.js';
+import type { OutboxStore } from '../src/client/outbox-store.js';
 import { newUser } from './helpers/clients.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -88,5 +89,49 @@ describe('shared chat client core', () => {
     const stored = await again.store.messages.roomHistory('general', undefined, 100);
     expect(stored.filter((m) => m.content === 'typed while offline')).toHaveLength(1);
     expect(contents(bob.getState()).filter((c) => c === 'typed while offline')).toHaveLength(1);
+  });
+
+  it('keeps its outbox in the store it is given: a message typed offline is sent once by the next client', async () => {
+    const server = await startTestServer();
+    const dir = server.dir;
+    const port = Number(new URL(server.url).port);
+    const { username, token } = await newUser(server);
+    // What the web client keeps in Web Storage: here, a string.
+    let stored: string | null = null;
+    const outbox: OutboxStore = {
+      load: () => (stored === null ? [] : (JSON.parse(stored) as PendingMessage[])),
+      save: (pending) => {
+        stored = JSON.stringify(pending);
+      },
+    };
+    const options = {
+      serverUrl: server.url,
+      token,
+      username,
+      outbox,
+      socketOptions: { reconnectionDelay: 100, reconnectionDelayMax: 300 },
+    };
+    const first = new ChatClient(options);
+    await first.start();
+    await server.stop();
+    await until(first, (s) => s.status === 'reconnecting');
+    first.send('typed, then the tab closed');
+    first.stop();
+    expect(JSON.parse(stored ?? '[]')).toHaveLength(1);
+
+    const again = await startTestServer({ dir, listen: false });
+    await again.app.http.listen({ port, host: '127.0.0.1' });
+    cleanup.push(() => again.close());
+    const second = new ChatClient(options);
+    cleanup.push(() => second.stop());
+    expect(second.getState().pending.map((p) => p.content)).toEqual(['typed, then the tab closed']);
+    await second.start();
+    await until(
+      second,
+      (s) => s.pending.length === 0 && contents(s).includes('typed, then the tab closed'),
+    );
+    expect(stored).toBe('[]');
+    const history = await again.store.messages.roomHistory('general', undefined, 100);
+    expect(history.filter((m) => m.content === 'typed, then the tab closed')).toHaveLength(1);
   });
 });

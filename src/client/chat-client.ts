@@ -30,6 +30,7 @@ import {
 } from './chat-state.js';
 import { newClientId } from './client-id.js';
 import { HttpApi } from './http-api.js';
+import type { OutboxStore } from './outbox-store.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -41,6 +42,8 @@ export interface ChatClientOptions {
   now?: () => number;
   /** How long a send waits for its ack before it is retried on the next connection. */
   ackTimeoutMs?: number;
+  /** Keeps the outbox between runs: loaded at start, saved on every change. */
+  outbox?: OutboxStore;
 }
 
 const AUTH_FAILURES = new Set<string>([ERRORS.authRequired, ERRORS.sessionInvalid]);
@@ -94,7 +97,10 @@ export class ChatClient {
     this.now = options.now ?? Date.now;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.http = new HttpApi(options.serverUrl);
-    this.state = initialState(options.username, options.serverUrl);
+    this.state = {
+      ...initialState(options.username, options.serverUrl),
+      pending: options.outbox?.load() ?? [],
+    };
     this.socket = io(options.serverUrl, {
       auth: { token: options.token },
       transports: ['websocket'],
@@ -136,7 +142,9 @@ export class ChatClient {
   private update(change: (state: ChatState) => ChatState): void {
     const next = change(this.state);
     if (next === this.state) return;
+    const outboxChanged = next.pending !== this.state.pending;
     this.state = next;
+    if (outboxChanged) this.options.outbox?.save(next.pending);
     for (const listener of this.listeners) listener(next);
   }
 

@@ -220,6 +220,13 @@ export function ChatScreen({ session, onSignedOut }: ChatScreenProps) {
         ) : (
           <div class="log loading" aria-busy="true">
             <p>Loading your rooms…</p>
+            {state.pending.length > 0 && (
+              <p class="outbox-note">
+                {state.pending.length === 1
+                  ? '1 message waiting to be sent'
+                  : `${state.pending.length} messages waiting to be sent`}
+              </p>
+            )}
           </div>
         )}
         <p class="typing" aria-live="polite">

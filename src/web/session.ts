@@ -1,3 +1,4 @@
+import { type OutboxStore, parseOutbox } from '../client/outbox-store.js';
 /**
  * The signed-in session in the browser: the token (sent as the Socket.IO auth token and as the
  * Bearer header) and the username. sessionStorage by default (gone when the tab closes);
@@ -9,6 +10,7 @@ export interface StoredSession {
 }
 
 const KEY = 'chatroom.session';
+const OUTBOX_PREFIX = 'chatroom.outbox.';
 
 function read(storage: Storage | undefined): StoredSession | null {
   try {
@@ -45,12 +47,49 @@ export function saveSession(value: StoredSession, remember: boolean): void {
   }
 }
 
+/** Signing out (or in afresh) also forgets the outbox of the session that ends. */
 export function clearSession(): void {
   const { session, local } = storages();
   try {
-    session?.removeItem(KEY);
-    local?.removeItem(KEY);
+    for (const storage of [session, local]) {
+      if (!storage) continue;
+      storage.removeItem(KEY);
+      const outboxes: string[] = [];
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key?.startsWith(OUTBOX_PREFIX)) outboxes.push(key);
+      }
+      for (const key of outboxes) storage.removeItem(key);
+    }
   } catch {
     // Nothing stored.
   }
+}
+
+/**
+ * The session's outbox (messages typed and not yet acknowledged), kept where the session is
+ * (the tab's sessionStorage, or localStorage with "Remember me"): a reload, or reopening the
+ * remembered app, still sends them, once.
+ */
+export function sessionOutbox(value: StoredSession): OutboxStore {
+  const { session, local } = storages();
+  const key = `${OUTBOX_PREFIX}${value.username}`;
+  const storage = read(local)?.token === value.token ? local : session;
+  return {
+    load: () => {
+      try {
+        return parseOutbox(storage?.getItem(key));
+      } catch {
+        return [];
+      }
+    },
+    save: (pending) => {
+      try {
+        if (pending.length === 0) storage?.removeItem(key);
+        else storage?.setItem(key, JSON.stringify(pending));
+      } catch {
+        // Storage full or disabled: the outbox lasts as long as the page.
+      }
+    },
+  };
 }

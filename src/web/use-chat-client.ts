@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ChatClient } from '../client/chat-client.js';
 import type { ChatState } from '../client/chat-state.js';
 import { ERRORS } from '../protocol/errors.js';
-import type { StoredSession } from './session.js';
+import { type StoredSession, sessionOutbox } from './session.js';
 
 const SESSION_REFUSED = new Set<string>([ERRORS.authRequired, ERRORS.sessionInvalid]);
 
@@ -20,6 +20,7 @@ export function useChatClient(
         serverUrl: location.origin,
         token: session.token,
         username: session.username,
+        outbox: sessionOutbox(session),
       }),
   );
   const [state, setState] = useState(() => client.getState());

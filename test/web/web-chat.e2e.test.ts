@@ -340,6 +340,10 @@ describe('web client in Chromium', { timeout: 60_000 }, () => {
     const carol = await newUser(first);
     await alice.send('before the restart');
     await bob.message('before the restart').waitFor();
+    // The app shell cached by the service worker, so the page reloads with the server down.
+    await alice.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
 
     await first.stop();
     await alice.status('reconnecting').waitFor();
@@ -348,6 +352,10 @@ describe('web client in Chromium', { timeout: 60_000 }, () => {
     // Typed while the server is down: stays in the outbox until the connection is back.
     await alice.send('typed while offline');
     await alice.log().locator('.msg.pending').getByText('Waiting for connection…').waitFor();
+    // Reloaded while still offline: the outbox is kept with the session, not lost with the
+    // page (the rooms come with the connection; until then the page says what is waiting).
+    await alice.page.reload();
+    await alice.page.getByText('1 message waiting to be sent').waitFor();
 
     // Back on the same SQLite file and port; carol posts before the pages get back in.
     again = await startTestServer({ dir: first.dir, listen: false, config: { webRoot } });
