@@ -112,11 +112,10 @@ export async function buildApp(deps: AppDeps): Promise<ChatApp> {
     now,
     config.writeCoalescing && singleNode ? roomBatchEmitter(io) : undefined,
   );
-  const presenceStore =
-    deps.presence ?? new MemoryPresence(clock, config.pollerOnlineSeconds * 1000);
+  const pollerWindowMs = config.pollerOnlineSeconds * 1000;
+  const presenceStore = deps.presence ?? new MemoryPresence(clock, pollerWindowMs);
   const presence = new PresenceService(presenceStore, notifier);
   // A poller drops out of the lists within a sixth of the window after it ends (5 s of 30).
-  const pollerWindowMs = config.pollerOnlineSeconds * 1000;
   const stopPollerSweep = presence.sweepPollersEvery(
     Math.min(5_000, Math.max(100, pollerWindowMs / 6)),
     (error) => http.log.error({ err: error }, 'poller sweep failed'),

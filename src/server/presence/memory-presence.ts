@@ -56,10 +56,15 @@ export class MemoryPresence implements Presence {
       state.pollerUntil <= this.clock.now() &&
       !this.pollers.has(username)
     ) {
-      for (const roomId of state.pollerRooms ?? [])
-        indexDelete(this.pollersByRoom, roomId, username);
+      this.dropPollerRooms(username, state);
       this.users.delete(username);
     }
+  }
+
+  /** Takes the user out of the rooms of their last poll. */
+  private dropPollerRooms(username: string, state: UserState): void {
+    for (const roomId of state.pollerRooms ?? []) indexDelete(this.pollersByRoom, roomId, username);
+    state.pollerRooms = null;
   }
 
   private presentIn(state: UserState, roomId: string): boolean {
@@ -112,7 +117,7 @@ export class MemoryPresence implements Presence {
     const state = this.state(username);
     const wasOnline = state.sockets.size > 0 || state.pollerUntil > now;
     state.pollerUntil = now + this.pollerWindowMs;
-    for (const roomId of state.pollerRooms ?? []) indexDelete(this.pollersByRoom, roomId, username);
+    this.dropPollerRooms(username, state);
     state.pollerRooms = new Set(roomIds);
     for (const roomId of roomIds) indexAdd(this.pollersByRoom, roomId, username);
     this.pollers.add(username);
@@ -128,9 +133,7 @@ export class MemoryPresence implements Presence {
       this.pollers.delete(username);
       if (!state) continue;
       const roomIds = [...(state.pollerRooms ?? [])].filter((room) => !this.presentIn(state, room));
-      for (const roomId of state.pollerRooms ?? [])
-        indexDelete(this.pollersByRoom, roomId, username);
-      state.pollerRooms = null;
+      this.dropPollerRooms(username, state);
       this.forgetIfIdle(username, state);
       if (roomIds.length > 0) expired.push({ username, roomIds });
     }

@@ -217,6 +217,16 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [];
 }
 
+/** A script's `{ user, rooms, user, rooms, ... }` reply (departures, ended pollers). */
+function usersAndRooms(reply: unknown): PollerExpiry[] {
+  const flat = Array.isArray(reply) ? reply : [];
+  const out: PollerExpiry[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    out.push({ username: String(flat[i]), roomIds: strings(flat[i + 1]) });
+  }
+  return out;
+}
+
 /**
  * Presence shared by every node through Redis, with the same semantics as MemoryPresence.
  * Each node heartbeats a key that expires after `ttlMs`; every node sweeps, on the same
@@ -281,10 +291,7 @@ export class RedisPresence implements Presence {
   }
 
   private async announce(reply: unknown): Promise<void> {
-    const flat = Array.isArray(reply) ? reply : [];
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      const username = String(flat[i]);
-      const roomIds = strings(flat[i + 1]);
+    for (const { username, roomIds } of usersAndRooms(reply)) {
       for (const listener of this.listeners) {
         try {
           await listener(username, roomIds);
@@ -344,13 +351,7 @@ export class RedisPresence implements Presence {
   }
 
   async expirePollers() {
-    const flat = await this.run('expirePollers', String(this.now()));
-    const expired: PollerExpiry[] = [];
-    if (!Array.isArray(flat)) return expired;
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      expired.push({ username: String(flat[i]), roomIds: strings(flat[i + 1]) });
-    }
-    return expired;
+    return usersAndRooms(await this.run('expirePollers', String(this.now())));
   }
 
   async onlineUsers() {
