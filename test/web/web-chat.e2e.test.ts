@@ -245,10 +245,19 @@ describe('web client in Chromium', { timeout: 60_000 }, () => {
     await page.login(taken);
     await page.page.reload();
     await page.waitForChat();
+    // An outbox left beside the session (a message never sent) goes with it on logout.
+    const outboxKey = `chatroom.outbox.${taken}`;
+    await page.page.evaluate((key) => {
+      const waiting = { clientId: 'c1', room: 'general', content: 'unsent', createdAt: '' };
+      sessionStorage.setItem(key, JSON.stringify([waiting]));
+    }, outboxKey);
     await page.page.getByRole('button', { name: 'Log out' }).click();
     await page.page.getByRole('tab', { name: 'Log in' }).waitFor();
-    const stored = await page.page.evaluate(() => sessionStorage.getItem('chatroom.session'));
-    expect(stored).toBeNull();
+    const stored = await page.page.evaluate(
+      (key) => [sessionStorage.getItem('chatroom.session'), sessionStorage.getItem(key)],
+      outboxKey,
+    );
+    expect(stored).toEqual([null, null]);
 
     // "Remember me" keeps the session in localStorage instead (and logout removes it).
     await page.page.getByLabel('Remember me on this device').check();
