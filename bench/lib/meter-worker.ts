@@ -4,8 +4,9 @@ import { openMany, RawClient, tally } from './raw-client.js';
 import { Samples } from './stats.js';
 
 /**
- * The measuring clients of a fanout, on their own thread: the senders (the open-loop send
- * schedule and the ack latencies) and the sampling receivers (send-to-receive latency). The
+ * The measuring clients of a fanout, on threads of their own: one thread runs the senders (the
+ * open-loop send schedule and the ack latencies), another the sampling receivers (send-to-receive
+ * latency); each is this module, told which clients to open. The
  * ~1,000 counting receivers keep the main thread busy reading frames; on the same thread as
  * them, a measuring client would read its frame only once the thread got round to it, and that
  * wait (the generator's own event-loop delay, 10–30 ms at high load) would count as latency.
@@ -68,12 +69,13 @@ function onAck(text: string, at: number): void {
   (id < leadIn ? leadInAckSamples : ackSamples).add(at - (due[id] as number));
 }
 
-/** Sends every message on its due time (open loop); resolves once the last one is sent. */
-function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<MeterReply> {
-  const { rate, total, room, contentLength } = request;
+type RunRequest = Extract<MeterRequest, { cmd: 'run' }>;
+
+/** A new step: its name and lead-in, and every count and sample of this thread started afresh. */
+function prepare(request: Pick<RunRequest, 'step' | 'leadIn'> & { total: number }): void {
   step = request.step;
   leadIn = request.leadIn;
-  due = new Float64Array(total);
+  due = new Float64Array(request.total);
   acked = 0;
   nacked = 0;
   ackSamples = new Samples();
@@ -85,6 +87,12 @@ function schedule(request: Extract<MeterRequest, { cmd: 'run' }>): Promise<Meter
     client.newMessages = 0;
     client.lastNewMessageAt = 0;
   }
+}
+
+/** Sends every message on its due time (open loop); resolves once the last one is sent. */
+function schedule(request: RunRequest): Promise<MeterReply> {
+  const { rate, total, room, contentLength } = request;
+  prepare(request);
   const interval = 1000 / rate;
   const t0 = performance.now() + 50;
   const filler = 'x'.repeat(contentLength);
@@ -132,6 +140,9 @@ async function handle(request: MeterRequest): Promise<MeterReply> {
       await client.open();
       return {};
     }
+    case 'prepare':
+      prepare({ ...request, total: 0 });
+      return {};
     case 'run':
       return schedule(request);
     case 'progress': {
