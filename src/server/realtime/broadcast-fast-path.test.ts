@@ -135,6 +135,77 @@ describe('broadcast fast path', () => {
     expect(three).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, ...tail]);
   });
 
+  /** Lets the event loop run its I/O and the flush slices queued so far. */
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('reaches every member with every batch, across flushes, in order', async () => {
+    const { io, clients } = await rig([['websocket'], ['websocket'], ['polling'], ['websocket']]);
+    const emitBatch = roomBatchEmitter(io);
+    const arrived = clients.map((client) => collect(client, 'seq', 60));
+    const first = [...io.sockets.sockets.values()][0];
+    let next = 0;
+    for (let round = 0; round < 20; round++) {
+      emitBatch('room', 'seq', [next++, next++]);
+      // Some rounds write to a member in between (as an ack does), some flush before the next.
+      if (round % 3 === 0) first?.emit('other', round);
+      if (round % 2 === 0) await turn();
+      emitBatch('room', 'seq', [next++]);
+      await turn();
+    }
+    const expected = Array.from({ length: 60 }, (_, i) => i);
+    for (const seen of await Promise.all(arrived)) expect(seen).toEqual(expected);
+  });
+
+  it('sends a member that joins only the batches after it joined, and one that leaves only those before', async () => {
+    const { io, clients } = await rig([['websocket'], ['websocket'], ['websocket']]);
+    const emitBatch = roomBatchEmitter(io);
+    const [, joins, leaves] = [...io.sockets.sockets.values()];
+    joins?.leave('room');
+    const got = clients.map((client) => {
+      const seen: unknown[] = [];
+      client.on('seq', (value: unknown) => seen.push(value));
+      return seen;
+    });
+    const staying = collect(clients[0] as ClientSocket, 'seq', 6);
+    emitBatch('room', 'seq', [1, 2]);
+    await turn();
+    emitBatch('room', 'seq', [3]);
+    // In the same turn as batch 3, before any flush: 3 is still queued for the leaving member.
+    leaves?.leave('room');
+    joins?.join('room');
+    emitBatch('room', 'seq', [4, 5]);
+    await turn();
+    emitBatch('room', 'seq', [6]);
+    await staying;
+    // Whatever was wrongly queued for the others left with the same flush; a moment for it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(got).toEqual([
+      [1, 2, 3, 4, 5, 6],
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
+  });
+
+  it('keeps a member of two rooms in emit order across both', async () => {
+    const { io, clients } = await rig([['websocket'], ['websocket']]);
+    const emitBatch = roomBatchEmitter(io);
+    const [both] = [...io.sockets.sockets.values()];
+    both?.join('other');
+    const arrived = clients.map((client, i) => collect(client, 'seq', i === 0 ? 10 : 6));
+    emitBatch('room', 'seq', ['r1', 'r2']);
+    emitBatch('other', 'seq', ['o1']);
+    emitBatch('room', 'seq', ['r3']);
+    await turn();
+    emitBatch('other', 'seq', ['o2', 'o3']);
+    emitBatch('room', 'seq', ['r4', 'r5']);
+    await turn();
+    emitBatch('other', 'seq', ['o4']);
+    emitBatch('room', 'seq', ['r6']);
+    const [one, two] = await Promise.all(arrived);
+    expect(one).toEqual(['r1', 'r2', 'o1', 'r3', 'o2', 'o3', 'r4', 'r5', 'o4', 'r6']);
+    expect(two).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+  });
+
   it('works without write coalescing (each frame written on its own)', async () => {
     const { io, clients, enginePackets } = await rig([['websocket'], ['websocket']], false);
     const count = 100;

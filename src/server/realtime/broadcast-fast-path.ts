@@ -1,6 +1,13 @@
 import type { Socket as NetSocket } from 'node:net';
 import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
-import { isCoalesced, queueFrame } from './write-coalescing.js';
+import { RoomFeed } from './room-feed.js';
+import {
+  attachedList,
+  attachFrames,
+  detachFrames,
+  isCoalesced,
+  queueFrame,
+} from './write-coalescing.js';
 
 /**
  * A room broadcast's frame, written straight to each recipient's TCP socket.
@@ -80,6 +87,8 @@ export function enableBroadcastFastPath(client: SocketIoClient): void {
 interface RoomAdapter {
   rooms: Map<string, Set<string>>;
   nsp: { sockets: Map<string, unknown> };
+  on(event: 'join-room' | 'leave-room', listener: (room: string, id: string) => void): unknown;
+  on(event: 'delete-room', listener: (room: string) => void): unknown;
   apply(
     opts: { rooms: Set<string>; except?: Set<string> },
     callback: (socket: unknown) => void,
@@ -135,58 +144,138 @@ interface EncodingAdapter extends RoomAdapter {
 }
 
 interface BroadcastSocket {
+  id: string;
+  connected: boolean;
   client: SocketIoClient;
   notifyOutgoingListeners?: (packet: EventPacket) => void;
+  /** Socket.IO's `onAnyOutgoing` listeners. */
+  _anyOutgoingListeners?: unknown[];
 }
 
 /** socket.io-parser's EVENT packet type. */
 const EVENT = 2;
 
+/** One batch, encoded: its packets for engine.io's path, its frames joined for the fast path. */
+interface EncodedBatch {
+  packets: EventPacket[];
+  encoded: unknown[];
+  options: PacketOptions[];
+  joined: Buffer | undefined;
+}
+
+function encodeBatch(adapter: EncodingAdapter, event: string, payloads: readonly unknown[]) {
+  const batch: EncodedBatch = { packets: [], encoded: [], options: [], joined: undefined };
+  const frames: Buffer[] = [];
+  let framed = true;
+  for (const payload of payloads) {
+    const packet: EventPacket = { type: EVENT, data: [event, payload], nsp: '/' };
+    const packetOptions: PacketOptions = { preEncoded: true };
+    batch.packets.push(packet);
+    batch.encoded.push(adapter._encode(packet, packetOptions));
+    batch.options.push(packetOptions);
+    const frame = packetOptions.wsPreEncodedFrame;
+    if (frame === undefined) framed = false;
+    else frames.push(...frame);
+  }
+  if (framed) batch.joined = Buffer.concat(frames);
+  return batch;
+}
+
+/** A member's TCP socket when the batch's frame can be queued on it directly. */
+function fastTarget(socket: BroadcastSocket, batch: EncodedBatch): NetSocket | undefined {
+  if (batch.joined === undefined || (socket._anyOutgoingListeners?.length ?? 0) > 0) {
+    return undefined;
+  }
+  const raw = directTarget(socket.client.conn);
+  return raw !== undefined && isCoalesced(raw) ? raw : undefined;
+}
+
+/** Engine.io's path, packet by packet: what Socket.IO's own broadcast does. */
+function emitUsual(socket: BroadcastSocket, batch: EncodedBatch): void {
+  for (let i = 0; i < batch.packets.length; i++) {
+    socket.notifyOutgoingListeners?.(batch.packets[i] as EventPacket);
+  }
+  for (let i = 0; i < batch.packets.length; i++) {
+    socket.client.writeToEngine(batch.encoded[i], batch.options[i] as PacketOptions);
+  }
+}
+
 /**
- * Emits several events to one room's sockets in one walk over the room (what MessageWriter
- * commits in one transaction): each event is encoded once, as Socket.IO's broadcast does, and
- * their frames are joined into one buffer that is queued on each recipient the fast path can
- * reach, so a batch costs each recipient one push, not one walk step per message. The others
- * (engine.io holding packets back, long-polling, deflate) get each packet on the usual path,
- * in order. Only for the main namespace's in-memory adapter: an adapter that carries
- * broadcasts to other nodes (Redis) must see each one.
+ * Emits several events to one room's sockets at once (what MessageWriter commits in one
+ * transaction): each event is encoded once, as Socket.IO's broadcast does, and their frames are
+ * joined into one buffer. A member the fast path can reach is attached to the room's shared
+ * list of frames (room-feed.ts) until its next flush, and the buffer is pushed onto that list
+ * once: a batch costs a visit only to the members flushed since the previous one, not a walk
+ * over the whole room. The others (engine.io holding packets back, long-polling, deflate,
+ * outgoing listeners) get each packet on the usual path, in order, at every batch. Only for the
+ * main namespace's in-memory adapter with write coalescing: an adapter that carries broadcasts
+ * to other nodes (Redis) must see each one.
  */
 export function roomBatchEmitter(
   io: ConnectionSource,
 ): (room: string, event: string, payloads: readonly unknown[]) => void {
+  const adapter = io.of('/').adapter as EncodingAdapter;
+  const sockets = adapter.nsp.sockets as Map<string, BroadcastSocket>;
+  const feeds = new Map<string, RoomFeed<BroadcastSocket>>();
+  const rawOf = (socket: BroadcastSocket | undefined) =>
+    socket === undefined ? undefined : tcpSocketOf(socket.client.conn.transport);
+  // A new member is found by walking the whole room at the next batch.
+  adapter.on('join-room', (room) => {
+    const feed = feeds.get(room);
+    if (feed !== undefined) feed.walked = false;
+  });
+  // A member leaving keeps what was sent to the room before, and gets nothing after.
+  adapter.on('leave-room', (room, id) => {
+    const feed = feeds.get(room);
+    const raw = feed === undefined ? undefined : rawOf(sockets.get(id));
+    if (raw !== undefined && feed?.owns(attachedList(raw))) detachFrames(raw);
+  });
+  adapter.on('delete-room', (room) => {
+    feeds.delete(room);
+  });
+
   return (room, event, payloads) => {
-    const adapter = io.of('/').adapter as EncodingAdapter;
-    const packets: EventPacket[] = [];
-    const encoded: unknown[] = [];
-    const options: PacketOptions[] = [];
-    const frames: Buffer[] = [];
-    let framed = true;
-    for (const payload of payloads) {
-      const packet: EventPacket = { type: EVENT, data: [event, payload], nsp: '/' };
-      const packetOptions: PacketOptions = { preEncoded: true };
-      packets.push(packet);
-      encoded.push(adapter._encode(packet, packetOptions));
-      options.push(packetOptions);
-      const frame = packetOptions.wsPreEncodedFrame;
-      if (frame === undefined) framed = false;
-      else frames.push(...frame);
+    const members = adapter.rooms.get(room);
+    if (members === undefined) return;
+    const batch = encodeBatch(adapter, event, payloads);
+    const joined = batch.joined;
+    if (joined === undefined) {
+      // Not pre-framed (never the case for JSON payloads): every member, engine.io's path.
+      for (const id of members) {
+        const socket = sockets.get(id);
+        if (socket !== undefined) emitUsual(socket, batch);
+      }
+      return;
     }
-    const joined: Frame | undefined = framed ? [Buffer.concat(frames)] : undefined;
-    adapter.apply({ rooms: new Set([room]) }, (member) => {
-      const socket = member as BroadcastSocket;
-      const client = socket.client;
-      for (let i = 0; i < packets.length; i++) {
-        socket.notifyOutgoingListeners?.(packets[i] as EventPacket);
+    let feed = feeds.get(room);
+    if (feed === undefined) {
+      feed = new RoomFeed();
+      feeds.set(room, feed);
+    }
+    const list = feed.current();
+    const visit = (socket: BroadcastSocket) => {
+      const raw = fastTarget(socket, batch);
+      if (raw !== undefined && attachFrames(raw, list, socket)) return;
+      if (raw !== undefined) queueFrame(raw, [joined]);
+      else emitUsual(socket, batch);
+      feed.toVisit.push(socket);
+    };
+    if (!feed.walked) {
+      feed.takeVisits();
+      feed.walked = true;
+      for (const id of members) {
+        const socket = sockets.get(id);
+        if (socket === undefined) continue;
+        // Members still on one of the room's lists get this batch from the list.
+        const raw = rawOf(socket);
+        if (raw === undefined || !feed.owns(attachedList(raw))) visit(socket);
       }
-      const raw = joined === undefined ? undefined : directTarget(client.conn);
-      if (raw !== undefined && joined !== undefined && isCoalesced(raw)) {
-        queueFrame(raw, joined);
-        return;
+    } else {
+      for (const socket of feed.takeVisits()) {
+        if (socket.connected && members.has(socket.id)) visit(socket);
       }
-      for (let i = 0; i < packets.length; i++) {
-        client.writeToEngine(encoded[i], options[i] as PacketOptions);
-      }
-    });
+    }
+    feed.push(joined);
   };
 }
 

@@ -51,12 +51,34 @@ export interface EngineLike {
 const kCorked = Symbol('chatroom.coalescing.corked');
 const kUrgent = Symbol('chatroom.coalescing.urgent');
 const kFrames = Symbol('chatroom.coalescing.frames');
+const kList = Symbol('chatroom.coalescing.list');
+const kFrom = Symbol('chatroom.coalescing.from');
+const kOwner = Symbol('chatroom.coalescing.owner');
 type Coalesced = NetSocket & {
   [kCorked]?: boolean;
   [kUrgent]?: boolean;
   /** Pre-encoded frames queued by `queueFrame`, not yet handed to the stream. */
   [kFrames]?: Buffer[] | undefined;
+  /** A list shared with other sockets (`attachFrames`): its frames from `kFrom` on are this socket's. */
+  [kList]?: FrameList | undefined;
+  [kFrom]?: number;
+  /** Whoever attached the socket, handed back to the list when the socket leaves it. */
+  [kOwner]?: unknown;
 };
+
+/**
+ * Frames shared by the sockets attached to it (`attachFrames`): each frame pushed onto the list
+ * reaches every socket attached to it, for the cost of one push, not one per socket. A socket
+ * leaves the list when it is flushed, and when anything else is written or queued to it (its
+ * frames from the list are then queued on the socket first, so the order of bytes is kept).
+ */
+export interface FrameList {
+  readonly frames: Buffer[];
+  /** Sockets attached and not yet flushed. */
+  attached: number;
+  /** A socket left the list: `owner` is what `attachFrames` was given for it. */
+  released(owner: unknown): void;
+}
 type Callback = (error?: Error | null) => void;
 type PlainWrite = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
 
@@ -66,13 +88,19 @@ const plainWrite = NetSocket.prototype.write as PlainWrite;
  * A flush runs in slices: after each, the event loop reads, commits and replies, and the
  * sockets the slice did not reach go first in the next one. A rotation's first slice runs for
  * FLUSH_SLICE_MS; each next one for as long as the event loop spends on everything else
- * between slices, on average (within FLUSH_SLICE_MS and MAX_FLUSH_SLICE_MS), so that under load
- * flushing keeps about half of the thread: with fixed 1 ms slices the work between slices
- * took most of it and deliveries waited (p99 243 ms instead of 63 at 80% of saturation),
- * with fixed 3 ms slices acks waited longer.
+ * between slices, on average, within FLUSH_SLICE_MS and SHORT_FLUSH_SLICE_MS while the fanout
+ * keeps up, and within MAX_FLUSH_SLICE_MS once the frames waiting longest have waited over
+ * CATCH_UP_MS: under load flushing keeps about half of the thread (with fixed 1 ms slices the
+ * work between slices took most of it and deliveries waited: p99 243 ms instead of 63 at 80%
+ * of saturation), an incoming message waits for a short slice at most while nothing is behind
+ * (at a fixed 3,400 msg/s, R=1,000: ack p99 20 ms, against 48–84 ms with slices of up to 6 ms),
+ * and a fanout that fell behind catches up in longer slices.
  */
 export const FLUSH_SLICE_MS = 1;
+export const SHORT_FLUSH_SLICE_MS = 3;
 export const MAX_FLUSH_SLICE_MS = 6;
+/** A backlog (`flushBacklogMs`) past this lets slices grow to MAX_FLUSH_SLICE_MS. */
+export const CATCH_UP_MS = 50;
 let sliceMs = FLUSH_SLICE_MS;
 /** When the previous slice ended (performance.now()). */
 let lastSliceEnd = 0;
@@ -164,8 +192,53 @@ function joined(frames: Buffer[]): Buffer {
   return buffer;
 }
 
+/** The frames of a list from `from` on, joined; shared by the sockets with the same ones. */
+let lastList: FrameList | undefined;
+let lastFrom = 0;
+let lastEnd = 0;
+let lastListJoined: Buffer | undefined;
+
+function joinedFrom(list: FrameList, from: number): Buffer | undefined {
+  const end = list.frames.length;
+  if (end <= from) return undefined;
+  if (end === from + 1) return list.frames[from] as Buffer;
+  if (list !== lastList || from !== lastFrom || end !== lastEnd) {
+    lastList = list;
+    lastFrom = from;
+    lastEnd = end;
+    lastListJoined = Buffer.concat(list.frames.slice(from, end));
+  }
+  return lastListJoined;
+}
+
+/** Takes the socket off its list: the list learns it, and will not see it again. */
+function leaveList(socket: Coalesced, list: FrameList): void {
+  const owner = socket[kOwner];
+  socket[kList] = undefined;
+  socket[kOwner] = undefined;
+  list.attached--;
+  list.released(owner);
+}
+
+/** A socket's frames from its list become its own queued frames (before anything else queued). */
+function ownFrames(socket: Coalesced): void {
+  const list = socket[kList];
+  if (list === undefined) return;
+  const from = socket[kFrom] ?? 0;
+  leaveList(socket, list);
+  if (from < list.frames.length) socket[kFrames] = list.frames.slice(from);
+}
+
 /** Hands queued frames to the stream, behind what it already holds. */
 function moveFrames(socket: Coalesced): void {
+  const list = socket[kList];
+  if (list !== undefined) {
+    const from = socket[kFrom] ?? 0;
+    leaveList(socket, list);
+    const buffer = joinedFrom(list, from);
+    if (buffer !== undefined && !socket.destroyed) plainWrite.call(socket, buffer);
+    return;
+  }
   const frames = socket[kFrames];
   if (frames === undefined) return;
   socket[kFrames] = undefined;
@@ -204,6 +277,8 @@ function flushSlice(started: number, budget: number): boolean {
   }
   lastFrames = undefined;
   lastJoined = undefined;
+  lastList = undefined;
+  lastListJoined = undefined;
   return cursor < rotation.length || next.length > 0;
 }
 
@@ -222,7 +297,8 @@ function flush(slice: boolean): void {
     let budget = sliceMs;
     if (slice) {
       otherWorkMs = 0.75 * otherWorkMs + 0.25 * (started - lastSliceEnd);
-      budget = Math.min(MAX_FLUSH_SLICE_MS, Math.max(sliceMs, otherWorkMs));
+      const cap = flushBacklogMs() > CATCH_UP_MS ? MAX_FLUSH_SLICE_MS : SHORT_FLUSH_SLICE_MS;
+      budget = Math.min(cap, Math.max(sliceMs, otherWorkMs));
     }
     const more = flushSlice(started, budget);
     lastSliceEnd = performance.now();
@@ -334,9 +410,40 @@ export function isCoalesced(socket: NetSocket): boolean {
 export function queueFrame(socket: NetSocket, frame: readonly Buffer[]): void {
   const raw = socket as Coalesced;
   if (raw[kCorked] !== true) enter(raw);
+  else if (raw[kList] !== undefined) ownFrames(raw);
   const frames = raw[kFrames];
   if (frames === undefined) raw[kFrames] = [...frame];
   else for (let i = 0; i < frame.length; i++) frames.push(frame[i] as Buffer);
+}
+
+/**
+ * Attaches a coalesced socket to `list`: the frames pushed onto the list from now on are this
+ * socket's, and leave with its next flush. Refused (false) while the socket has frames of its
+ * own queued or is on another list: queue the frame with `queueFrame` then.
+ */
+export function attachFrames(socket: NetSocket, list: FrameList, owner: unknown): boolean {
+  const raw = socket as Coalesced;
+  if (raw[kList] === list) return true;
+  if (raw[kList] !== undefined || raw[kFrames] !== undefined || raw.destroyed) return false;
+  if (raw[kCorked] !== true) enter(raw);
+  raw[kList] = list;
+  raw[kFrom] = list.frames.length;
+  raw[kOwner] = owner;
+  list.attached++;
+  return true;
+}
+
+/** The list the socket is attached to, if any. */
+export function attachedList(socket: NetSocket): FrameList | undefined {
+  return (socket as Coalesced)[kList];
+}
+
+/**
+ * Takes the socket off its list, keeping what the list holds for it as its own queued frames
+ * (for a socket leaving the room: what was sent before still reaches it, nothing after).
+ */
+export function detachFrames(socket: NetSocket): void {
+  ownFrames(socket as Coalesced);
 }
 
 /** The `write` installed on each websocket's TCP socket (called with `this` = the socket). */
@@ -348,7 +455,7 @@ function coalescingWrite(
 ): boolean {
   if (this[kCorked] !== true) {
     if (!this.destroyed) enter(this);
-  } else if (this[kFrames] !== undefined) {
+  } else if (this[kFrames] !== undefined || this[kList] !== undefined) {
     // Frames queued before this write go before it.
     moveFrames(this);
   }
