@@ -32,7 +32,11 @@ import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
  * pre-encoded frame's buffers are pushed onto the socket's own list, which the flush hands to
  * the stream as one buffer (shared by every socket with the same frames), instead of one
  * stream write, and its request object, per recipient per message. Any other write to the
- * socket first moves the list into the stream, so the order of bytes is kept.
+ * socket first moves the list into the stream, so the order of bytes is kept. A room's batches
+ * take a shorter way still (`attachFrames`, used by room-feed.ts): a socket waiting for its
+ * turn is attached to a list of frames shared by the room's waiting members, and each batch is
+ * pushed onto that list once; the socket's part of the list leaves with its flush, or moves to
+ * its own queue as soon as anything else is written or queued to it.
  *
  * What reaches each socket is unchanged: the same bytes, in the same order. Only websocket
  * transports are affected (HTTP long-polling is not touched). The hook is one shared
