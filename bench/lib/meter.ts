@@ -116,11 +116,14 @@ export class Meter {
     return (await this.senders.call({ cmd: 'run', ...request })) as unknown as ScheduleDone;
   }
 
+  /** The same request to both threads: the senders' reply, then the samplers'. */
+  private async both<T>(request: MeterRequest): Promise<[T, T]> {
+    const replies = await Promise.all([this.senders.call(request), this.samplers.call(request)]);
+    return replies as unknown as [T, T];
+  }
+
   async progress(): Promise<MeterProgress> {
-    const [sending, sampling] = (await Promise.all([
-      this.senders.call({ cmd: 'progress' }),
-      this.samplers.call({ cmd: 'progress' }),
-    ])) as unknown as [MeterProgress, MeterProgress];
+    const [sending, sampling] = await this.both<MeterProgress>({ cmd: 'progress' });
     return {
       acked: sending.acked,
       nacked: sending.nacked,
@@ -131,10 +134,7 @@ export class Meter {
   }
 
   async results(): Promise<MeterResults> {
-    const [sending, sampling] = (await Promise.all([
-      this.senders.call({ cmd: 'results' }),
-      this.samplers.call({ cmd: 'results' }),
-    ])) as unknown as [MeterResults, MeterResults];
+    const [sending, sampling] = await this.both<MeterResults>({ cmd: 'results' });
     return {
       ack: sending.ack,
       sendLag: sending.sendLag,
