@@ -35,7 +35,10 @@ const FRAMES_PER_LIST = 64;
 export class RoomFeed<Member> {
   /** Lists with members attached, the newest last (new attachments go there). */
   private lists: RoomFrameList<Member>[] = [];
-  /** Members to visit at the next batch; meaningful once `walked`. */
+  /**
+   * Members to visit at the next batch; meaningful once `walked`. A member that disconnected
+   * stays here until the room's next batch (at most the room's members at its last batch).
+   */
   toVisit: Member[] = [];
   /** Whether every member is on one of the lists or in `toVisit`. */
   walked = false;
