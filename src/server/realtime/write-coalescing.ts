@@ -215,21 +215,24 @@ function joinedFrom(list: FrameList, from: number): Buffer | undefined {
   return lastListJoined;
 }
 
-/** Takes the socket off its list: the list learns it, and will not see it again. */
-function leaveList(socket: Coalesced, list: FrameList): void {
+/**
+ * Takes the socket off its list (the list learns it, and will not see it again); returns where
+ * the socket's frames on the list start.
+ */
+function leaveList(socket: Coalesced, list: FrameList): number {
   const owner = socket[kOwner];
   socket[kList] = undefined;
   socket[kOwner] = undefined;
   list.attached--;
   list.released(owner);
+  return socket[kFrom] ?? 0;
 }
 
 /** A socket's frames from its list become its own queued frames (before anything else queued). */
 function ownFrames(socket: Coalesced): void {
   const list = socket[kList];
   if (list === undefined) return;
-  const from = socket[kFrom] ?? 0;
-  leaveList(socket, list);
+  const from = leaveList(socket, list);
   if (from < list.frames.length) socket[kFrames] = list.frames.slice(from);
 }
 
@@ -237,9 +240,7 @@ function ownFrames(socket: Coalesced): void {
 function moveFrames(socket: Coalesced): void {
   const list = socket[kList];
   if (list !== undefined) {
-    const from = socket[kFrom] ?? 0;
-    leaveList(socket, list);
-    const buffer = joinedFrom(list, from);
+    const buffer = joinedFrom(list, leaveList(socket, list));
     if (buffer !== undefined && !socket.destroyed) plainWrite.call(socket, buffer);
     return;
   }
