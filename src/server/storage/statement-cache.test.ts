@@ -67,4 +67,18 @@ describe('withStatementCache', () => {
     cached.prepare(sql(2));
     expect(prepared).toEqual([sql(1), sql(2), sql(3), sql(2)]);
   });
+
+  it('evicts by last use however many hits came before', () => {
+    const { db, prepared } = database();
+    const cached = withStatementCache(db, 3);
+    const sql = (n: number) => `SELECT ${n} AS n`;
+    for (let i = 0; i < 1000; i++) for (const n of [1, 2, 3]) cached.prepare(sql(n));
+    cached.prepare(sql(2));
+    cached.prepare(sql(3));
+    cached.prepare(sql(4)); // 1 was used longest ago
+    cached.prepare(sql(2));
+    cached.prepare(sql(3));
+    cached.prepare(sql(1));
+    expect(prepared).toEqual([sql(1), sql(2), sql(3), sql(4), sql(1)]);
+  });
 });
