@@ -304,6 +304,14 @@ export interface RampOptions {
   seconds: number;
   /** Bisection steps between the last passing and the first failing rate. */
   refine: number;
+  /**
+   * Seconds of the confirmation run at the rate found (0: none). A step of a few seconds can
+   * pass at a rate the server cannot hold for longer (one lucky step, or a backlog that only
+   * builds up past its end): saturation is a rate held for this long.
+   */
+  confirmSeconds: number;
+  /** Confirmation runs at most: each one that fails retries at `CONFIRM_BACKOFF` × the rate. */
+  confirmTries: number;
   p99LimitMs: number;
   /** delivered/s must stay at or above this share of offered deliveries/s. */
   tracking: number;
@@ -312,12 +320,24 @@ export interface RampOptions {
   /** How many times a contended step is run again (bounded). */
   retries: number;
   log: (line: string) => void;
+  /** Pause after each step, ms (default 500: sockets drain, the server's loop settles). */
+  pauseMs?: number;
 }
 
 export interface RampResult {
   steps: FanoutStep[];
-  /** Highest offered rate (messages/s) that passed, 0 if none did. */
+  /**
+   * Highest offered rate (messages/s) that passed, 0 if none did; with confirmation runs, the
+   * highest rate that passed its confirmation run too.
+   */
   saturationRate: number;
+  /**
+   * The confirmation runs in order (absent from results before them): the first at the rate
+   * the ramp steps found, each next one at `CONFIRM_BACKOFF` × the last.
+   */
+  confirmations?: { step: FanoutStep; ok: boolean; why: string }[];
+  /** The rate the ramp's steps found before confirmation (absent when no confirmation ran). */
+  stepRate?: number;
   /** delivered/s at that rate. */
   saturationDeliveredPerSecond: number;
   /** Highest delivered/s seen on any step (passing or not). */
@@ -377,7 +397,13 @@ export function passes(step: FanoutStep, options: Pick<RampOptions, 'p99LimitMs'
   return { ok: true, why: '' };
 }
 
-/** Raises the rate geometrically until a step fails, then bisects; every loop is bounded. */
+/** The rate of the next confirmation run after one failed, as a share of the failed one's. */
+export const CONFIRM_BACKOFF = 0.9;
+
+/**
+ * Raises the rate geometrically until a step fails, then bisects, then confirms the rate found
+ * with longer runs (stepping down by `CONFIRM_BACKOFF` while they fail); every loop is bounded.
+ */
 export async function ramp(rig: FanoutRig, options: RampOptions): Promise<RampResult> {
   const steps: FanoutStep[] = [];
   let good = 0;
@@ -392,7 +418,7 @@ export async function ramp(rig: FanoutRig, options: RampOptions): Promise<RampRe
     options.log(
       `  ${String(Math.round(r)).padStart(6)} msg/s → ${String(step.deliveredPerSecond).padStart(8)} deliveries/s, p99 ${step.latency.p99} ms, ack p99 ${step.ack.p99} ms (lead-in ${step.leadIn?.latency.p99} / ${step.leadIn?.ack.p99}), cpu ${step.serverCpuShare}, gen ${step.generatorCpuShare}, loop p99 server ${step.serverLoop?.p99 ?? '-'} / gen ${step.generatorLoop.p99} ms, others ${step.contention.otherCores}${step.coalescing ? `, flush ${step.coalescing.turnsPerSecond}/s × ${step.coalescing.flushMsPerTurn} ms` : ''}${verdict.ok ? '' : `  ✗ ${verdict.why}`}`,
     );
-    await sleep(500);
+    await sleep(options.pauseMs ?? 500);
     return { step, verdict };
   };
   for (let i = 0; i < options.maxSteps; i++) {
@@ -418,8 +444,27 @@ export async function ramp(rig: FanoutRig, options: RampOptions): Promise<RampRe
       reason = verdict.why;
     }
   }
+  const confirmations: NonNullable<RampResult['confirmations']> = [];
+  const stepRate = good;
+  for (let i = 0; good > 0 && i < options.confirmTries && options.confirmSeconds > 0; i++) {
+    const step = await runSteady(rig, good, options.confirmSeconds, options);
+    const verdict = passes(step, options);
+    confirmations.push({ step, ok: verdict.ok, why: verdict.why });
+    options.log(
+      `  confirm ${Math.round(good)} msg/s for ${options.confirmSeconds} s: ${step.deliveredPerSecond} deliveries/s, p99 ${step.latency.p99} ms, ack p99 ${step.ack.p99} ms, cpu ${step.serverCpuShare}, gen ${step.generatorCpuShare}${verdict.ok ? '  ✓' : `  ✗ ${verdict.why}`}`,
+    );
+    await sleep(options.pauseMs ?? 500);
+    if (verdict.ok) {
+      goodStep = step;
+      break;
+    }
+    reason = `${verdict.why} over ${options.confirmSeconds} s at ${Math.round(good)} msg/s`;
+    good = i + 1 < options.confirmTries ? good * CONFIRM_BACKOFF : 0;
+    goodStep = undefined;
+  }
   return {
     steps,
+    ...(confirmations.length > 0 ? { confirmations, stepRate: round(stepRate, 1) } : {}),
     saturationRate: round(good, 1),
     saturationDeliveredPerSecond: goodStep?.deliveredPerSecond ?? 0,
     peakDeliveredPerSecond: Math.max(0, ...steps.map((s) => s.deliveredPerSecond)),

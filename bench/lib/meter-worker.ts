@@ -89,6 +89,16 @@ function prepare(request: Pick<RunRequest, 'step' | 'leadIn'> & { total: number 
   }
 }
 
+/**
+ * A `client_id` shaped like the clients' own (24 characters: src/client/client-id.ts), unique
+ * per run. Shorter ones would measure something no client sends: V8 interns every JSON string
+ * value of up to 10 characters it parses, in the old generation, where each one stays until a
+ * major GC (`${step}-${next}`, 8–9 characters, did that, ~35 bytes a message).
+ */
+function clientId(index: number): string {
+  return `${step}-${index}`.padStart(24, '0');
+}
+
 /** Sends every message on its due time (open loop); resolves once the last one is sent. */
 function schedule(request: RunRequest): Promise<MeterReply> {
   const { rate, total, room, contentLength } = request;
@@ -109,7 +119,7 @@ function schedule(request: RunRequest): Promise<MeterReply> {
         const content = head + filler.slice(0, Math.max(0, contentLength - head.length));
         const sender = senders[next % senders.length] as RawClient;
         sender.sendText(
-          `42${next}["send_message",{"content":"${content}","room":"${room}","client_id":"${step}-${next}"}]`,
+          `42${next}["send_message",{"content":"${content}","room":"${room}","client_id":"${clientId(next)}"}]`,
         );
         next++;
       }

@@ -3,14 +3,17 @@ import type { ConnectionsResult } from './connections.js';
 import type { FanoutStep, RampResult } from './fanout.js';
 import type { LoginResult } from './login.js';
 import { type CoreStalls, describeStalls } from './stall-probe.js';
-import { formatBytes, formatRate, round } from './stats.js';
+import { formatBytes, formatRate, median, round } from './stats.js';
 
 /** The JSON written to bench/results/<timestamp>.json, and what the docs are generated from. */
 export interface TargetResult {
   label: string;
   fixed?: FanoutStep;
   ramp?: RampResult;
+  /** The run at 80% of saturation, in results from before `at80Runs`. */
   at80?: FanoutStep;
+  /** The runs at 80% of saturation, one after the other on the same server. */
+  at80Runs?: FanoutStep[];
   connections?: ConnectionsResult;
 }
 
@@ -52,6 +55,39 @@ export const TARGET_LIMITS = {
   eventLoopP99Ms: 50,
 };
 
+/** The runs at 80% of saturation, from either form of result. */
+export function runsAt80(target: TargetResult | undefined): FanoutStep[] {
+  return target?.at80Runs ?? (target?.at80 ? [target.at80] : []);
+}
+
+/**
+ * What the 80% targets are judged on: every run's loss (all must be zero), and the median
+ * run's p99s. On a shared VM one slow moment of the machine decides a 10 s run's p99 (see
+ * "The machine's own stalls" in docs/benchmarks.md); each run's figure is shown beside it.
+ */
+export function at80Summary(runs: readonly FanoutStep[]) {
+  const pick = (f: (s: FanoutStep) => number) => round(median(runs.map(f)));
+  const each = (f: (s: FanoutStep) => number) =>
+    runs.length > 1 ? ` (runs: ${runs.map((r) => f(r)).join(', ')})` : '';
+  const generatorBound = runs
+    .map((r, i) => (r.generatorCpuShare >= 0.9 ? `run ${i + 1}: ${r.generatorCpuShare}` : ''))
+    .filter(Boolean);
+  return {
+    lost: runs.reduce((sum, r) => sum + r.lost, 0),
+    expected: runs.reduce((sum, r) => sum + r.expected, 0),
+    drained: runs.every((r) => r.drained),
+    p99: pick((r) => r.latency.p99),
+    ackP99: pick((r) => r.ack.p99),
+    p99Each: each((r) => r.latency.p99),
+    ackP99Each: each((r) => r.ack.p99),
+    median: runs.length > 1 ? `median of ${runs.length} runs: ` : '',
+    generatorNote:
+      generatorBound.length > 0
+        ? `; load generator at its limit (cores) in ${generatorBound.join(', ')}`
+        : '',
+  };
+}
+
 export function verdicts(result: BenchResult): Verdict[] {
   const real = result.targets.real;
   const base = result.targets.baseline;
@@ -66,22 +102,24 @@ export function verdicts(result: BenchResult): Verdict[] {
       ok: ratio >= TARGET_LIMITS.saturationRatio,
     });
   }
-  const at80 = real?.at80;
-  if (at80) {
+  const runs = runsAt80(real);
+  if (runs.length > 0) {
+    const a = at80Summary(runs);
+    const single = runs.length === 1 ? runs[0] : undefined;
     out.push({
       target: 'At 80% of saturation: zero loss',
-      value: `${at80.lost} lost of ${at80.expected}`,
-      ok: at80.lost === 0 && at80.drained,
+      value: `${a.lost} lost of ${a.expected}${runs.length > 1 ? ` (${runs.length} runs)` : ''}`,
+      ok: a.lost === 0 && a.drained,
     });
     out.push({
       target: `At 80%: p99 send-to-receive < ${TARGET_LIMITS.p99Ms} ms`,
-      value: `${at80.latency.p99} ms${leadInNote(at80, 'latency')}`,
-      ok: at80.latency.p99 < TARGET_LIMITS.p99Ms,
+      value: `${a.median}${a.p99} ms${a.p99Each}${single ? leadInNote(single, 'latency') : ''}${a.generatorNote}`,
+      ok: a.p99 < TARGET_LIMITS.p99Ms,
     });
     out.push({
       target: `At 80%: ack p99 < ${TARGET_LIMITS.ackP99Ms} ms`,
-      value: `${at80.ack.p99} ms${leadInNote(at80, 'ack')}`,
-      ok: at80.ack.p99 < TARGET_LIMITS.ackP99Ms,
+      value: `${a.median}${a.ackP99} ms${a.ackP99Each}${single ? leadInNote(single, 'ack') : ''}`,
+      ok: a.ackP99 < TARGET_LIMITS.ackP99Ms,
     });
   }
   const rc = real?.connections;
@@ -158,29 +196,37 @@ export function markdown(result: BenchResult): string {
     lines.push(
       '### Saturation (ramp)',
       '',
-      'Saturation: the highest offered rate at which delivered/s still tracks offered load (≥ 95%), nothing is lost and p99 stays under 250 ms.',
+      'Saturation: the highest offered rate at which delivered/s still tracks offered load (≥ 95%), nothing is lost and p99 stays under 250 ms, in a ramp step and then in a confirmation run as long as the fixed run (while that fails, again at 0.9 × the rate).',
       '',
       '![delivered/s and p99 latency against offered load](benchmarks.svg)',
       '',
-      '| server | saturation msg/s | saturation delivered/s | peak delivered/s seen | first failure |',
-      '|---|---:|---:|---:|---|',
+      '| server | ramp steps found msg/s | confirmation runs | saturation msg/s | saturation delivered/s | peak delivered/s seen | first failure |',
+      '|---|---:|---|---:|---:|---:|---|',
     );
     for (const [, t] of ramps) {
       const r = t.ramp as RampResult;
+      const confirmations =
+        r.confirmations
+          ?.map((c) => `${c.step.rate} msg/s ${c.ok ? '✓' : `✗ (${c.why})`}`)
+          .join('; ') ?? '-';
       lines.push(
-        `| ${t.label} | ${r.saturationRate} | ${formatRate(r.saturationDeliveredPerSecond)} | ${formatRate(r.peakDeliveredPerSecond)} | ${r.reason} |`,
+        `| ${t.label} | ${r.stepRate ?? r.saturationRate} | ${confirmations} | ${r.saturationRate} | ${formatRate(r.saturationDeliveredPerSecond)} | ${formatRate(r.peakDeliveredPerSecond)} | ${r.reason} |`,
       );
     }
     lines.push('');
   }
-  const fixed = targets.filter(([, t]) => t.fixed || t.at80);
+  const fixed = targets.filter(([, t]) => t.fixed || runsAt80(t).length > 0);
   if (fixed.length > 0) {
     lines.push('### Fanout runs', '', STEP_HEADER);
     for (const [, t] of targets) {
       if (t.fixed) lines.push(stepRow(`${t.label}, fixed M`, t.fixed));
     }
     for (const [, t] of targets) {
-      if (t.at80) lines.push(stepRow(`${t.label}, 80% of own saturation`, t.at80));
+      const runs = runsAt80(t);
+      runs.forEach((run, i) => {
+        const which = runs.length > 1 ? `, run ${i + 1} of ${runs.length}` : '';
+        lines.push(stepRow(`${t.label}, 80% of own saturation${which}`, run));
+      });
     }
     lines.push('');
   }
