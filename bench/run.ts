@@ -49,7 +49,7 @@ both started here as child processes on free ports (127.0.0.1 only).
       --ramp-seconds N  seconds per ramp step (default 5)
       --refine N        bisection steps after the first failure (default 2)
       --confirm N       seconds of the run that confirms the saturation found (default T;
-                        0: none); while it fails, again at 0.9 × the rate (4 runs at most)
+                        0: none); while it fails, again at 0.85 × the rate (6 runs at most)
       --runs-at-80 N    runs at 80% of saturation, judged on their median (default 3)
       --only LIST       scenarios: fanout,ramp,connections,login (default all)
       --targets LIST    servers: baseline,real,real-uncoalesced (default baseline,real)
@@ -134,7 +134,7 @@ const rampSeconds = num(flags['ramp-seconds'], quick ? 1.5 : 5, 'ramp-seconds');
 const refine =
   flags.refine === '0' ? 0 : Math.min(6, Math.round(num(flags.refine, quick ? 0 : 2, 'refine')));
 const confirmSeconds = flags.confirm === '0' ? 0 : num(flags.confirm, seconds, 'confirm');
-const CONFIRM_TRIES = 4;
+const CONFIRM_TRIES = 6;
 const runCountAt80 = Math.min(9, Math.round(num(flags['runs-at-80'], quick ? 1 : 3, 'runs-at-80')));
 const scenarios = new Set((flags.only ?? 'fanout,ramp,connections,login').split(','));
 const targetKeys = (flags.targets ?? 'baseline,real').split(',');

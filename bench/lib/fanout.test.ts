@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type FanoutRig, type FanoutStep, type RampOptions, ramp } from './fanout.js';
-import { at80Summary } from './report.js';
+import { at80Summary, type BenchResult, verdicts } from './report.js';
 
 /** A step as the rig would report it: `holds` says whether the server kept up. */
 function step(rate: number, seconds: number, holds: boolean, p99 = 10, ackP99 = 5): FanoutStep {
@@ -53,7 +53,7 @@ const options: RampOptions = {
   seconds: 5,
   refine: 2,
   confirmSeconds: 10,
-  confirmTries: 4,
+  confirmTries: 6,
   p99LimitMs: 250,
   tracking: 0.95,
   maxContention: 0.15,
@@ -73,26 +73,25 @@ describe('ramp', () => {
     expect(runs.at(-1)).toEqual({ rate: 2000, seconds: 10 });
   });
 
-  it('steps down by 0.9 from a rate held for 5 s but not for the confirmation run', async () => {
+  it('steps down by 0.85 from a rate held for 5 s but not for the confirmation run', async () => {
     const { rig } = fakeRig(1500, 2000);
     const result = await ramp(rig, options);
     expect(result.stepRate).toBe(2000);
     expect(result.confirmations?.map((c) => [c.step.rate, c.ok])).toEqual([
       [2000, false],
-      [1800, false],
-      [1620, false],
-      [1458, true],
+      [1700, false],
+      [1445, true],
     ]);
-    expect(result.saturationRate).toBe(1458);
-    expect(result.reason).toMatch(/over 10 s at 1620 msg\/s/);
+    expect(result.saturationRate).toBe(1445);
+    expect(result.reason).toMatch(/over 10 s at 1700 msg\/s/);
   });
 
   it('reports no saturation when no confirmation run holds, after a bounded number of runs', async () => {
     const { rig, runs } = fakeRig(100, 2000);
     const result = await ramp(rig, options);
-    expect(result.confirmations).toHaveLength(4);
+    expect(result.confirmations).toHaveLength(6);
     expect(result.saturationRate).toBe(0);
-    expect(runs.filter((r) => r.seconds === 10)).toHaveLength(4);
+    expect(runs.filter((r) => r.seconds === 10)).toHaveLength(6);
   });
 
   it('runs no confirmation when told not to', async () => {
@@ -123,5 +122,26 @@ describe('at80Summary', () => {
     const busy = { ...step(800, 10, true), generatorCpuShare: 0.95 };
     expect(at80Summary([step(800, 10, true), busy]).generatorNote).toMatch(/run 2: 0.95/);
     expect(at80Summary([step(800, 10, true)]).generatorNote).toBe('');
+  });
+});
+
+describe('verdicts', () => {
+  it('fails the saturation ratio, saying why, when the baseline confirmed no saturation', () => {
+    const ramp = (deliveredPerSecond: number, reason: string) => ({
+      steps: [],
+      saturationRate: deliveredPerSecond / 1000,
+      saturationDeliveredPerSecond: deliveredPerSecond,
+      peakDeliveredPerSecond: deliveredPerSecond,
+      reason,
+    });
+    const result = {
+      targets: {
+        real: { label: 'Chatroom', ramp: ramp(3_000_000, 'failed acks') },
+        baseline: { label: 'bare Socket.IO', ramp: ramp(0, 'p99 435 ms > 250 ms over 10 s') },
+      },
+    } as unknown as BenchResult;
+    const [saturation] = verdicts(result);
+    expect(saturation?.ok).toBe(false);
+    expect(saturation?.value).toMatch(/no saturation confirmed for the baseline \(p99 435 ms/);
   });
 });

@@ -398,7 +398,7 @@ export function passes(step: FanoutStep, options: Pick<RampOptions, 'p99LimitMs'
 }
 
 /** The rate of the next confirmation run after one failed, as a share of the failed one's. */
-export const CONFIRM_BACKOFF = 0.9;
+export const CONFIRM_BACKOFF = 0.85;
 
 /**
  * Raises the rate geometrically until a step fails, then bisects, then confirms the rate found
