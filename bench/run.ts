@@ -414,7 +414,10 @@ function printSummary(result: BenchResult): void {
   row('saturation msg/s', (t) => t.ramp && String(t.ramp.saturationRate));
   row('saturation delivered/s', (t) => t.ramp && formatRate(t.ramp.saturationDeliveredPerSecond));
   const at80 = (t: TargetResult) => (runsAt80(t).length > 0 ? at80Summary(runsAt80(t)) : undefined);
-  row('80%: lost', (t) => at80(t) && String(at80(t)?.lost));
+  row('80%: lost', (t) => {
+    const a = at80(t);
+    return a && String(a.lost);
+  });
   row('80%: p99 / ack p99 ms (median)', (t) => {
     const a = at80(t);
     return a && `${a.p99} / ${a.ackP99}`;

@@ -367,12 +367,15 @@ export function contended(step: FanoutStep, limit: number): boolean {
   return step.contention.otherCores + step.contention.steal > limit;
 }
 
+/** Cores of its own the load generator used, from which a run is reported as at its limit. */
+export const GENERATOR_LIMIT = 0.9;
+
 /**
  * A failing step whose load generator used (nearly) its whole core while the server did not:
  * the generator, not the server, reached its limit, and the saturation found is a lower bound.
  */
 function generatorBound(step: FanoutStep): string {
-  return step.generatorCpuShare >= 0.9 && step.serverCpuShare < 0.9
+  return step.generatorCpuShare >= GENERATOR_LIMIT && step.serverCpuShare < GENERATOR_LIMIT
     ? ` (generator-bound: load generator ${step.generatorCpuShare} cores, server ${step.serverCpuShare})`
     : '';
 }

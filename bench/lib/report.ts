@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ConnectionsResult } from './connections.js';
-import type { FanoutStep, RampResult } from './fanout.js';
+import { type FanoutStep, GENERATOR_LIMIT, type RampResult } from './fanout.js';
 import type { LoginResult } from './login.js';
 import { type CoreStalls, describeStalls } from './stall-probe.js';
 import { formatBytes, formatRate, median, round } from './stats.js';
@@ -70,7 +70,9 @@ export function at80Summary(runs: readonly FanoutStep[]) {
   const each = (f: (s: FanoutStep) => number) =>
     runs.length > 1 ? ` (runs: ${runs.map((r) => f(r)).join(', ')})` : '';
   const generatorBound = runs
-    .map((r, i) => (r.generatorCpuShare >= 0.9 ? `run ${i + 1}: ${r.generatorCpuShare}` : ''))
+    .map((r, i) =>
+      r.generatorCpuShare >= GENERATOR_LIMIT ? `run ${i + 1}: ${r.generatorCpuShare}` : '',
+    )
     .filter(Boolean);
   return {
     lost: runs.reduce((sum, r) => sum + r.lost, 0),
