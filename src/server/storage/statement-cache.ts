@@ -16,8 +16,8 @@ export function withStatementCache(db: SqliteDatabase, capacity = 256): KyselySq
   // rebuild the Map's table every few hundred queries, a new table that lived as long as the
   // cache and so was copied into the old generation each time: about a quarter of what the
   // server promoted there under load, and the major GCs that came with it
-  // (docs/benchmarks.md, "Concurrent GC"). The oldest stamp is looked for only when a new SQL
-  // text arrives at a full cache.
+  // (docs/benchmarks.md, "Major GCs on a shared core"). The oldest stamp is looked for only
+  // when a new SQL text arrives at a full cache.
   const cache = new Map<string, { statement: Statement; used: number }>();
   let clock = 0;
   return {
