@@ -16,7 +16,10 @@ import { useChatClient, useRerenderAt } from './use-chat-client.js';
 
 interface ChatScreenProps {
   session: StoredSession;
-  onSignedOut: (why?: string) => void;
+  /** Logged out: the session and its outbox are forgotten. */
+  onSignedOut: () => void;
+  /** The session ended otherwise (refused by the server, or left to log in again). */
+  onSessionEnded: (why?: string) => void;
 }
 
 /** Connection notices the header and banner already show; not repeated as toasts. */
@@ -24,8 +27,8 @@ const CONNECTION_NOTICES = new Set(['Reconnected', 'Disconnected from server']);
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The signed-in app: sidebar, the room (header, announcement, messages, composer), people. */
-export function ChatScreen({ session, onSignedOut }: ChatScreenProps) {
-  const { client, state } = useChatClient(session, onSignedOut);
+export function ChatScreen({ session, onSignedOut, onSessionEnded }: ChatScreenProps) {
+  const { client, state } = useChatClient(session, onSessionEnded);
   const [menuOpen, setMenuOpen] = useState(false);
   const [peopleOpen, setPeopleOpen] = useState(false);
   const [groupOpen, setGroupOpen] = useState(false);
@@ -202,7 +205,7 @@ export function ChatScreen({ session, onSignedOut }: ChatScreenProps) {
             <button type="button" class="secondary" onClick={() => client.socket.connect()}>
               Try again
             </button>
-            <button type="button" class="secondary" onClick={() => onSignedOut()}>
+            <button type="button" class="secondary" onClick={() => onSessionEnded()}>
               Log in again
             </button>
           </div>

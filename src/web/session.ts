@@ -1,3 +1,4 @@
+import type { PendingMessage } from '../client/chat-state.js';
 import { type OutboxStore, parseOutbox } from '../client/outbox-store.js';
 /**
  * The signed-in session in the browser: the token (sent as the Socket.IO auth token and as the
@@ -37,33 +38,85 @@ export function loadSession(): StoredSession | null {
   return read(session) ?? read(local);
 }
 
+/**
+ * Signing in: the new session replaces any other. Messages a session of the same person left
+ * unsent when it ended (`endSession`) move to the new one's outbox, to be sent now (once: they
+ * keep their client_ids); anyone else's are forgotten.
+ */
 export function saveSession(value: StoredSession, remember: boolean): void {
   const { session, local } = storages();
+  const waiting = keptOutbox(value.username);
   clearSession();
+  const storage = remember ? local : session;
   try {
-    (remember ? local : session)?.setItem(KEY, JSON.stringify(value));
+    storage?.setItem(KEY, JSON.stringify(value));
+    if (waiting.length > 0) storage?.setItem(outboxKey(value.username), JSON.stringify(waiting));
   } catch {
     // Storage full or disabled: the session lasts as long as the page.
   }
 }
 
-/** Signing out (or in afresh) also forgets the outbox of the session that ends. */
+/** Logging out forgets the session and every outbox with it. */
 export function clearSession(): void {
+  removeStored(() => true);
+}
+
+/**
+ * A session that ended without logging out (refused by the server: expired, or revoked
+ * elsewhere; or left from the error banner) is forgotten, but its outbox is kept for the same
+ * person's next sign-in (`saveSession`). Returns how many messages wait there.
+ */
+export function endSession(value: StoredSession): number {
+  const waiting = keptOutbox(value.username).length;
+  const keep = outboxKey(value.username).toLowerCase();
+  removeStored((key) => key === KEY || key.toLowerCase() !== keep);
+  return waiting;
+}
+
+function outboxKey(username: string): string {
+  return `${OUTBOX_PREFIX}${username}`;
+}
+
+/** Every stored key that is the session or an outbox and that `which` picks, removed. */
+function removeStored(which: (key: string) => boolean): void {
   const { session, local } = storages();
   try {
     for (const storage of [session, local]) {
       if (!storage) continue;
-      storage.removeItem(KEY);
-      const outboxes: string[] = [];
+      const keys: string[] = [];
       for (let i = 0; i < storage.length; i++) {
         const key = storage.key(i);
-        if (key?.startsWith(OUTBOX_PREFIX)) outboxes.push(key);
+        if (key !== null && (key === KEY || key.startsWith(OUTBOX_PREFIX)) && which(key)) {
+          keys.push(key);
+        }
       }
-      for (const key of outboxes) storage.removeItem(key);
+      for (const key of keys) storage.removeItem(key);
     }
   } catch {
     // Nothing stored.
   }
+}
+
+/** The outbox stored for `username` (usernames compare case-insensitively), wherever it is. */
+function keptOutbox(username: string): PendingMessage[] {
+  const wanted = outboxKey(username).toLowerCase();
+  const { session, local } = storages();
+  const waiting: PendingMessage[] = [];
+  try {
+    for (const storage of [session, local]) {
+      if (!storage) continue;
+      for (let i = 0; i < storage.length; i++) {
+        const key = storage.key(i);
+        if (key?.toLowerCase() !== wanted) continue;
+        for (const message of parseOutbox(storage.getItem(key))) {
+          if (!waiting.some((m) => m.clientId === message.clientId)) waiting.push(message);
+        }
+      }
+    }
+  } catch {
+    // Nothing stored.
+  }
+  return waiting;
 }
 
 /**
@@ -73,7 +126,7 @@ export function clearSession(): void {
  */
 export function sessionOutbox(value: StoredSession): OutboxStore {
   const { session, local } = storages();
-  const key = `${OUTBOX_PREFIX}${value.username}`;
+  const key = outboxKey(value.username);
   const storage = read(local)?.token === value.token ? local : session;
   return {
     load: () => {
