@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Socket, connect as tcpConnect } from 'node:net';
+import { FrameReader } from './frame-reader.js';
 
 /**
  * A minimal Socket.IO v4 client over a raw TCP socket: the WebSocket handshake to
@@ -79,7 +80,13 @@ export class RawClient {
   bytesIn = 0;
   closeReason = '';
   private socket: Socket | null = null;
-  private pending: Buffer | null = null;
+  /** performance.now() of the read being walked: every frame in it arrived then. */
+  private readAt = 0;
+  /** The start of the handshake's response, while it is cut by a read. */
+  private handshake: Buffer | null = null;
+  private readonly reader = new FrameReader((data, start, end, opcode) =>
+    this.onFrame(data, start, end, opcode),
+  );
   private upgraded = false;
   private resolveOpen: (() => void) | null = null;
   private rejectOpen: ((error: Error) => void) | null = null;
@@ -155,52 +162,36 @@ export class RawClient {
 
   private onData(chunk: Buffer): void {
     this.bytesIn += chunk.length;
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = null;
-    if (!this.upgraded) {
-      const end = data.indexOf(HEADER_END);
-      if (end < 0) {
-        this.pending = Buffer.from(data);
-        return;
-      }
-      const head = data.toString('latin1', 0, end);
-      if (!head.startsWith('HTTP/1.1 101')) {
-        this.fail(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
-        return;
-      }
-      this.upgraded = true;
-      data = data.subarray(end + 4);
+    this.readAt = performance.now();
+    if (this.upgraded) {
+      this.reader.push(chunk);
+      return;
     }
-    const now = performance.now();
-    let offset = 0;
-    const length = data.length;
-    while (offset + 2 <= length) {
-      const b0 = data[offset] as number;
-      let payloadLength = (data[offset + 1] as number) & 0x7f;
-      let headerLength = 2;
-      if (payloadLength === 126) {
-        if (offset + 4 > length) break;
-        payloadLength = data.readUInt16BE(offset + 2);
-        headerLength = 4;
-      } else if (payloadLength === 127) {
-        if (offset + 10 > length) break;
-        payloadLength = Number(data.readBigUInt64BE(offset + 2));
-        headerLength = 10;
-      }
-      const start = offset + headerLength;
-      const end = start + payloadLength;
-      if (end > length) break;
-      this.frames++;
-      const opcode = b0 & 0x0f;
-      if (opcode === OP_TEXT) this.onText(data, start, end, now);
-      else if (opcode === OP_PING) this.socket?.write(pongControlFrame(data.subarray(start, end)));
-      else if (opcode === OP_CLOSE) {
-        this.fail(new Error('closed by server'));
-        return;
-      }
-      offset = end;
+    const data = this.handshake ? Buffer.concat([this.handshake, chunk]) : chunk;
+    this.handshake = null;
+    const end = data.indexOf(HEADER_END);
+    if (end < 0) {
+      this.handshake = Buffer.from(data);
+      return;
     }
-    if (offset < length) this.pending = Buffer.from(data.subarray(offset));
+    const head = data.toString('latin1', 0, end);
+    if (!head.startsWith('HTTP/1.1 101')) {
+      this.fail(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
+      return;
+    }
+    this.upgraded = true;
+    this.reader.push(data.subarray(end + 4));
+  }
+
+  private onFrame(data: Buffer, start: number, end: number, opcode: number): boolean {
+    this.frames++;
+    if (opcode === OP_TEXT) this.onText(data, start, end, this.readAt);
+    else if (opcode === OP_PING) this.socket?.write(pongControlFrame(data.subarray(start, end)));
+    else if (opcode === OP_CLOSE) {
+      this.fail(new Error('closed by server'));
+      return false;
+    }
+    return true;
   }
 
   private onText(data: Buffer, start: number, end: number, now: number): void {

@@ -86,15 +86,39 @@ describe('broadcast fast path', () => {
   it('keeps a socket’s order when engine.io holds packets back, and for long-polling clients', async () => {
     const { io, clients, enginePackets } = await rig([['websocket'], ['polling']]);
     const count = 50;
-    const arrived = clients.map((client) => collect(client, 'seq', count + 1));
-    // A direct emit first: engine.io's transport is busy with it until its write completes,
-    // so the broadcasts behind it in the same turn must queue behind it, not overtake it.
-    for (const socket of io.sockets.sockets.values()) socket.emit('seq', 'direct');
+    const arrived = clients.map((client) => collect(client, 'seq', count + 2));
+    // Two direct emits first: engine.io's transport is busy with the first until its write
+    // completes, so it holds the second back, and the broadcasts behind them in the same turn
+    // must queue behind that one, not overtake it.
+    for (const socket of io.sockets.sockets.values()) {
+      socket.emit('seq', 'direct 1');
+      socket.emit('seq', 'direct 2');
+    }
     for (let i = 0; i < count; i++) io.to('room').emit('seq', i);
-    const expected = ['direct', ...Array.from({ length: count }, (_, i) => i)];
+    const expected = ['direct 1', 'direct 2', ...Array.from({ length: count }, (_, i) => i)];
     for (const seen of await Promise.all(arrived)) expect(seen).toEqual(expected);
     // Both sockets took engine.io's path for this turn: the polling one always does.
-    expect(enginePackets.size).toBe(2);
+    expect([...enginePackets.values()]).toEqual([count + 2, count + 2]);
+  });
+
+  it('keeps a socket over its high-water mark on the fast path, every frame in order', async () => {
+    const { io, clients, enginePackets } = await rig([['websocket'], ['websocket']]);
+    // These sockets stay over their high-water mark, as a socket whose reader is behind does
+    // (and, for a moment, any socket after a large flush).
+    for (const socket of io.sockets.sockets.values()) {
+      const raw = (socket.conn as unknown as { transport: { socket: { _socket: object } } })
+        .transport.socket._socket;
+      Object.defineProperty(raw, 'writableNeedDrain', { get: () => true });
+    }
+    const count = 300;
+    const arrived = clients.map((client) => collect(client, 'seq', count));
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 10; i++) io.to('room').emit('seq', round * 10 + i);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const expected = Array.from({ length: count }, (_, i) => i);
+    for (const seen of await Promise.all(arrived)) expect(seen).toEqual(expected);
+    expect([...enginePackets.values()].reduce((a, b) => a + b, 0)).toBe(0);
   });
 
   it('reaches every member of a room once, with several rooms and with exceptions', async () => {

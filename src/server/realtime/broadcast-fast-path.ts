@@ -22,9 +22,18 @@ import {
  * would have written:
  *
  * - the connection is open, on the websocket transport, without per-message deflate;
- * - engine.io holds nothing back for it (its write buffer is empty, the transport writable);
- * - the TCP socket is below its high-water mark (a slow reader takes engine.io's path, and its
- *   flow control, as before).
+ * - engine.io holds nothing back for it (its write buffer is empty): what engine.io sent before
+ *   is in the TCP socket's stream already, and what it sends later follows the frame.
+ *
+ * A socket over its high-water mark (a slow reader, or any reader after a large flush) stays on
+ * this path: the frame waits in the stream behind what is there, as it would have on engine.io's
+ * path, where it would also wait (in engine.io's write buffer) and cost a packet, its write and
+ * its callback per recipient per message. Sending such sockets that way, as until 2026-12-04,
+ * made the server slowest exactly when it fell behind: after a stall, many sockets at once
+ * were over the mark after one flush, their broadcasts went packet by packet (200,000–530,000
+ * a second at 3,500 msg/s to 1,000 receivers), engine.io then held their next packets back
+ * (transport not writable until the real write callback), and the fanout never caught up while
+ * the load lasted (docs/benchmarks.md, "Slow readers stay on the fast path").
  *
  * Anything else (acks, direct emits, binary or long-polling) takes Socket.IO's usual path. The
  * hook is one shared function set on each connection's Socket.IO client: no closure per
@@ -50,16 +59,13 @@ function directTarget(conn: EngineConnection): NetSocket | undefined {
   if (
     conn.readyState !== 'open' ||
     transport.name !== 'websocket' ||
-    transport.writable !== true ||
     transport.perMessageDeflate ||
     conn.writeBuffer.length !== 0
   ) {
     return undefined;
   }
   const raw = tcpSocketOf(transport);
-  if (transport.socket?.readyState !== 1 || !raw || raw.destroyed || raw.writableNeedDrain) {
-    return undefined;
-  }
+  if (transport.socket?.readyState !== 1 || !raw || raw.destroyed) return undefined;
   return raw;
 }
 
