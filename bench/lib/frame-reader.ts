@@ -2,8 +2,8 @@
  * Cuts a stream of unmasked WebSocket frames (server to client) into frames, reading them where
  * they lie in each chunk: only a frame cut by a read boundary is copied, and only its own bytes.
  * (Joining each chunk to the cut frame before it copied every read, up to 128 KB, into a new
- * buffer: at 3,500 msg/s to 1,000 receivers, a tenth of the load generator's core went to
- * copies and as much again to the collector freeing them.)
+ * buffer, and the further the load generator fell behind, the larger its reads and the more it
+ * copied: docs/benchmarks.md, "Clients".)
  */
 export type FrameHandler = (data: Buffer, start: number, end: number, opcode: number) => boolean;
 
@@ -24,6 +24,11 @@ export function frameLength(data: Buffer, offset: number, length: number): numbe
       : 4 + (((data[offset + 2] as number) << 8) | (data[offset + 3] as number));
   }
   return offset + 10 > length ? -1 : 10 + Number(data.readBigUInt64BE(offset + 2));
+}
+
+/** A server frame's header length, from the 7-bit length in its second byte. */
+function headerLength(short: number): number {
+  return short < 126 ? 2 : short === 126 ? 4 : HEADER_MAX;
 }
 
 export class FrameReader {
@@ -55,8 +60,7 @@ export class FrameReader {
     for (;;) {
       const frame = frameLength(data, offset, length);
       if (frame < 0 || offset + frame > length) break;
-      const short = (data[offset + 1] as number) & 0x7f;
-      const start = offset + (short < 126 ? 2 : short === 126 ? 4 : 10);
+      const start = offset + headerLength((data[offset + 1] as number) & 0x7f);
       const end = offset + frame;
       if (!this.onFrame(data, start, end, (data[offset] as number) & 0x0f)) return false;
       offset = end;
