@@ -1,23 +1,8 @@
 import { resolve } from 'node:path';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { HTTP_PATHS } from './src/protocol/http-paths.js';
 import { pwaPlugin } from './src/web/build/pwa-plugin.js';
-
-/** Paths the dev server (`npx vite`) forwards to a Chatroom server on :5050. */
-const API_PATHS = [
-  '/register',
-  '/login',
-  '/logout',
-  '/online',
-  '/send',
-  '/messages',
-  '/rooms',
-  '/join_room',
-  '/create_room',
-  '/leave_room',
-  '/announcement',
-  '/health',
-];
 
 export default defineConfig({
   root: 'src/web',
@@ -36,7 +21,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      ...Object.fromEntries(API_PATHS.map((path) => [path, 'http://localhost:5050'])),
+      // The REST API (`npx vite` in front of a Chatroom server on :5050).
+      ...Object.fromEntries(HTTP_PATHS.map((path) => [path, 'http://localhost:5050'])),
       '/socket.io': { target: 'ws://localhost:5050', ws: true },
     },
   },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERRORS } from '../src/protocol/index.js';
+import { ERRORS, HTTP_PATHS } from '../src/protocol/index.js';
 import { PASSWORD, uniqueName } from './helpers/clients.js';
 import { inject } from './helpers/http.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -261,5 +261,13 @@ describe('GET /docs/json', () => {
     expect(Object.keys(doc.paths['/register']?.post?.responses ?? {})).toEqual(
       expect.arrayContaining(['201', '400', '409', '429']),
     );
+  });
+
+  it('has every documented route forwarded by the web client’s dev server (HTTP_PATHS)', async () => {
+    const response = await server.app.http.inject({ method: 'GET', url: '/docs/json' });
+    const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
+    const forwarded = (path: string) =>
+      HTTP_PATHS.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    expect(paths.filter((path) => !forwarded(path))).toEqual([]);
   });
 });

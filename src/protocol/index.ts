@@ -1,5 +1,6 @@
 export * from './credentials.js';
 export * from './errors.js';
+export * from './http-paths.js';
 export * from './http-schemas.js';
 export * from './limits.js';
 export * from './message.js';
