@@ -83,18 +83,23 @@ function removeStored(which: (key: string) => boolean): void {
   try {
     for (const storage of [session, local]) {
       if (!storage) continue;
-      const keys: string[] = [];
-      for (let i = 0; i < storage.length; i++) {
-        const key = storage.key(i);
-        if (key !== null && (key === KEY || key.startsWith(OUTBOX_PREFIX)) && which(key)) {
-          keys.push(key);
-        }
+      for (const key of keysOf(storage)) {
+        if ((key === KEY || key.startsWith(OUTBOX_PREFIX)) && which(key)) storage.removeItem(key);
       }
-      for (const key of keys) storage.removeItem(key);
     }
   } catch {
     // Nothing stored.
   }
+}
+
+/** The keys a storage holds now (a copy: removing items while walking it is safe). */
+function keysOf(storage: Storage): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
 }
 
 /** The outbox stored for `username` (usernames compare case-insensitively), wherever it is. */
@@ -105,9 +110,8 @@ function keptOutbox(username: string): PendingMessage[] {
   try {
     for (const storage of [session, local]) {
       if (!storage) continue;
-      for (let i = 0; i < storage.length; i++) {
-        const key = storage.key(i);
-        if (key?.toLowerCase() !== wanted) continue;
+      for (const key of keysOf(storage)) {
+        if (key.toLowerCase() !== wanted) continue;
         for (const message of parseOutbox(storage.getItem(key))) {
           if (!waiting.some((m) => m.clientId === message.clientId)) waiting.push(message);
         }

@@ -16,12 +16,19 @@ export class ChatPage {
     readonly watch: { dialogs: string[]; problems: string[] },
   ) {}
 
-  static async open(browser: Browser, url: string, options: BrowserContextOptions = {}) {
+  /** `prepare` runs on the new context before the page loads (init scripts, say). */
+  static async open(
+    browser: Browser,
+    url: string,
+    options: BrowserContextOptions = {},
+    prepare?: (context: BrowserContext) => Promise<unknown>,
+  ) {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       ...options,
     });
     context.setDefaultTimeout(15_000);
+    await prepare?.(context);
     const page = await context.newPage();
     const watch = watchPage(page);
     await page.goto(url);

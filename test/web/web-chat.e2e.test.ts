@@ -36,8 +36,12 @@ describe('web client in Chromium', { timeout: 60_000 }, () => {
     await server?.close();
   });
 
-  async function person(url = server.url, options = {}): Promise<ChatPage> {
-    const p = await ChatPage.open(browser, url, options);
+  async function person(
+    url = server.url,
+    options = {},
+    prepare?: Parameters<typeof ChatPage.open>[3],
+  ): Promise<ChatPage> {
+    const p = await ChatPage.open(browser, url, options, prepare);
     open.push(p);
     return p;
   }
@@ -276,8 +280,6 @@ describe('web client in Chromium', { timeout: 60_000 }, () => {
   it('sends a refused (expired or revoked) session back to the sign-in page, and what it left unsent with the next sign-in', async () => {
     const { username, token } = await newUser(server);
     await api(server, 'POST', '/logout', undefined, token);
-    const context = await browser.newContext();
-    cleanup.push(() => context.close());
     // The session, and a message typed during it that the server never got (the outbox).
     const content = `left unsent ${Date.now().toString(36)}`;
     const waiting = {
@@ -286,44 +288,38 @@ describe('web client in Chromium', { timeout: 60_000 }, () => {
       content,
       createdAt: new Date().toISOString(),
     };
-    await context.addInitScript(
-      ({ value, outboxKey, outbox }) => {
-        if (!sessionStorage.getItem('seen')) {
-          sessionStorage.setItem('seen', '1');
-          sessionStorage.setItem('chatroom.session', value);
-          sessionStorage.setItem(outboxKey, outbox);
-        }
-      },
-      {
-        value: JSON.stringify({ token, username }),
-        outboxKey: `chatroom.outbox.${username}`,
-        outbox: JSON.stringify([waiting]),
-      },
+    const outboxKey = `chatroom.outbox.${username}`;
+    const p = await person(server.url, {}, (context) =>
+      context.addInitScript(
+        ({ value, key, outbox }) => {
+          if (!sessionStorage.getItem('seen')) {
+            sessionStorage.setItem('seen', '1');
+            sessionStorage.setItem('chatroom.session', value);
+            sessionStorage.setItem(key, outbox);
+          }
+        },
+        {
+          value: JSON.stringify({ token, username }),
+          key: outboxKey,
+          outbox: JSON.stringify([waiting]),
+        },
+      ),
     );
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page
+    await p.page
       .getByText(
         `Your session has ended. Please log in again. Log in as ${username} to send the 1 message still waiting.`,
       )
       .waitFor();
-    await page.getByRole('tab', { name: 'Log in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('chatroom.session'))).toBeNull();
+    await p.page.getByRole('tab', { name: 'Log in' }).waitFor();
+    expect(await p.page.evaluate(() => sessionStorage.getItem('chatroom.session'))).toBeNull();
 
     // Logging in again sends it, once.
-    await page.locator('input[name="username"]').fill(username);
-    await page.locator('input[name="password"]').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in', exact: true }).click();
-    await page
-      .locator('[role="log"] .msg:not(.pending) .msg-text')
-      .getByText(content, { exact: true })
-      .waitFor();
-    await page.locator('[role="log"] .msg.pending').waitFor({ state: 'detached' });
+    await p.login(username);
+    await p.message(content).waitFor();
+    await p.log().locator('.msg.pending').waitFor({ state: 'detached' });
     const stored = await server.store.messages.roomHistory('general', undefined, 100);
     expect(stored.filter((m) => m.content === content)).toHaveLength(1);
-    expect(
-      await page.evaluate((key) => sessionStorage.getItem(key), `chatroom.outbox.${username}`),
-    ).toBeNull();
+    expect(await p.page.evaluate((key) => sessionStorage.getItem(key), outboxKey)).toBeNull();
   });
 
   it('loads older history when scrolled to the top, each message once', async () => {
