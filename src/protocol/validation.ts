@@ -37,12 +37,26 @@ export function describeIssue(issue: RawIssue): string {
   }
 }
 
-/** Validates an untrusted payload; the message is the first problem, ready to show. */
+/** zod's options for a parse whose issues become sentences (`describeIssue`). */
+const DESCRIBED = { error: (issue: unknown) => describeIssue(issue as RawIssue) };
+
+/**
+ * Validates an untrusted payload; the message is the first problem, ready to show.
+ *
+ * A payload is parsed without options first, and again with `DESCRIBED` only when it is
+ * invalid. zod copies a parse's options into a context object (`{ ...options, async: false }`),
+ * and in Node 20's V8 an object built by a spread followed by a property gets a hidden class of
+ * its own, allocated in the old generation, for as long as that line's inline cache has not gone
+ * megamorphic: ~230 bytes a parse, kept until the next major GC. On the message path that was
+ * most of what grew the old generation (docs/benchmarks.md, "A hidden class per message").
+ */
 export function parsePayload<S extends z.ZodType>(
   schema: S,
   data: unknown,
 ): ParseResult<z.output<S>> {
-  const result = schema.safeParse(data, { error: (issue) => describeIssue(issue as RawIssue) });
+  const result = schema.safeParse(data);
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, message: result.error.issues[0]?.message ?? ERRORS.noData };
+  const described = schema.safeParse(data, DESCRIBED);
+  const issue = described.success ? undefined : described.error.issues[0];
+  return { ok: false, message: issue?.message ?? ERRORS.noData };
 }

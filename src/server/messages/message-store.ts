@@ -119,9 +119,14 @@ export class KyselyMessageStore implements MessageStore {
             continue;
           }
         }
+        // Fields spelled out, not `{ ...item, clientId }`: see parsePayload (validation.ts).
         const { rows } = await this.insertQuery.execute(trx, {
-          ...item,
+          roomId: item.roomId,
+          userId: item.userId,
+          username: item.username,
+          content: item.content,
           clientId: item.clientId ?? null,
+          createdAt: item.createdAt,
         });
         const row = rows[0];
         if (!row) throw new Error('insert returned no row');
