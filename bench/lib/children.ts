@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { getPriority, setPriority } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Child processes (the servers under test): spawn pinned, read /proc, always killed on exit. */
@@ -8,6 +9,31 @@ import { resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 const children = new Set<ChildProcess>();
 let tasksetChecked: boolean | undefined;
+/** This process's nice value before the meter made its main thread nicer (meter.ts). */
+const SPAWN_NICE = getPriority();
+
+/**
+ * A child inherits the nice value of the thread that spawned it: after the meter made the
+ * main thread nicer, every thread of a server started from it ran at nice 10. A server gets
+ * the whole core it is pinned to, so that alone changed nothing; but Chatroom's own priorities
+ * (its helper threads at nice 19 behind the event loop, helper-thread-priority.ts) are
+ * relative to its event loop's, which must be what `npm start` gives it. So every thread of
+ * the child still at the inherited value goes back to this process's first one; a thread the
+ * server set itself keeps its value. Lowering a nice value needs privileges: where that is
+ * refused, the child keeps what it inherited.
+ */
+function restoreChildNice(pid: number): void {
+  const inherited = getPriority();
+  if (inherited === SPAWN_NICE) return;
+  try {
+    for (const name of readdirSync(`/proc/${pid}/task`)) {
+      const tid = Number(name);
+      if (getPriority(tid) === inherited) setPriority(tid, SPAWN_NICE);
+    }
+  } catch {
+    // Not Linux, not permitted, or the child is gone: it keeps its inherited priority.
+  }
+}
 
 export function hasTaskset(): boolean {
   if (tasksetChecked === undefined) {
@@ -122,7 +148,10 @@ export async function startChild(options: SpawnOptions): Promise<Child> {
     }
     try {
       const response = await fetch(`http://127.0.0.1:${port}/health`);
-      if (response.ok) break;
+      if (response.ok) {
+        restoreChildNice(pid);
+        break;
+      }
     } catch {
       // not listening yet
     }

@@ -3,12 +3,14 @@ import { ConfigError, describeConfig, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { coalescingStats } from './realtime/write-coalescing.js';
 import { startEventLoopProbe } from './shared/event-loop-probe.js';
+import { lowerHelperThreadPriority } from './shared/helper-thread-priority.js';
 import { tuneV8 } from './shared/v8-tuning.js';
 import { openStore } from './storage/store.js';
 
 /** Entry point: wires the server from the environment and listens. */
 async function main(): Promise<void> {
   tuneV8();
+  const helperThreads = await lowerHelperThreadPriority();
   // Opt-in for `npm run bench`: event-loop delay percentiles over the IPC channel.
   if (process.env.BENCH_EVENT_LOOP === '1') {
     startEventLoopProbe(() => ({ coalescing: coalescingStats() }));
@@ -43,6 +45,9 @@ async function main(): Promise<void> {
   });
   const address = await app.http.listen({ port: config.port, host: config.host });
   logger.info({ config: describeConfig(config), address }, `Chatroom listening on ${address}`);
+  if ('skipped' in helperThreads) {
+    logger.info({ reason: helperThreads.skipped }, 'helper threads keep their priority');
+  } else logger.debug({ threads: helperThreads.lowered }, 'helper threads behind the event loop');
 
   let stopping = false;
   const stop = async (signal: string) => {

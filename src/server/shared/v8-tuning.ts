@@ -20,8 +20,18 @@ import { setFlagsFromString } from 'node:v8';
  * Set at run time rather than on the command line, so `npm start`, the Docker image and a
  * plain `node dist/server/main.mjs` all run the same way; V8 reads this flag at each
  * decision, so setting it before the first request is enough (test: v8-tuning.test.ts).
+ *
+ * `--no-parallel-scavenge`: the young-generation GC runs on the main thread alone. main.ts
+ * puts every helper thread behind the event loop (helper-thread-priority.ts), and a parallel
+ * scavenge hands them part of its work and waits for it: at nice 19 that part only starts
+ * once the main thread has done its own and waits, so scavenges got longer (p90 8.2 against
+ * 4.6 ms, docs/benchmarks.md). Alone they take ~1 ms at p50 here (a few KB survive each),
+ * against ~1.3 ms in parallel on the server's one core. V8 reads the flag at each scavenge.
  */
-export const V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
+export const V8_FLAGS: readonly string[] = [
+  '--no-allocation-site-pretenuring',
+  '--no-parallel-scavenge',
+];
 
 export function tuneV8(): void {
   for (const flag of V8_FLAGS) setFlagsFromString(flag);
