@@ -47,7 +47,10 @@ async function main(): Promise<void> {
   logger.info({ config: describeConfig(config), address }, `Chatroom listening on ${address}`);
   if ('skipped' in helperThreads) {
     logger.info({ reason: helperThreads.skipped }, 'helper threads keep their priority');
-  } else logger.debug({ threads: helperThreads.lowered }, 'helper threads behind the event loop');
+  } else {
+    const { lowered, pool } = helperThreads;
+    logger.debug({ lowered, pool }, 'helper threads behind the event loop, thread pool as it was');
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

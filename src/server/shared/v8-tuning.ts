@@ -22,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
  * decision, so setting it before the first request is enough (test: v8-tuning.test.ts).
  *
  * `--no-parallel-scavenge`: the young-generation GC runs on the main thread alone. main.ts
- * puts every helper thread behind the event loop (helper-thread-priority.ts), and a parallel
+ * puts V8's helper threads behind the event loop (helper-thread-priority.ts), and a parallel
  * scavenge hands them part of its work and waits for it: at nice 19 that part only starts
  * once the main thread has done its own and waits, so scavenges got longer (p90 8.2 against
  * 4.6 ms, docs/benchmarks.md). Alone they take ~1 ms at p50 here (a few KB survive each),
