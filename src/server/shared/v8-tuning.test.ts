@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { tuneV8 } from './v8-tuning.js';
+import { tuneV8, V8_FLAGS } from './v8-tuning.js';
 
 // V8's own test helpers (functions compiled after the flag is set).
 setFlagsFromString('--allow-natives-syntax');
@@ -22,6 +23,19 @@ function bornOld(): number {
   `) as () => number;
   return probe();
 }
+
+describe('V8_FLAGS', () => {
+  it("names only flags this Node's V8 knows, with values of the flag's type", () => {
+    // setFlagsFromString drops an unknown flag silently: a renamed flag would just stop working.
+    const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+    for (const flag of V8_FLAGS) {
+      const [name, value] = flag.replace(/^--(no-)?/, '').split('=') as [string, string?];
+      const declared = new RegExp(`^  --${name} \\(.*\\)\\n\\s+type: (\\w+)`, 'm').exec(options);
+      expect(declared, flag).not.toBeNull();
+      expect(declared?.[1], flag).toBe(value === undefined ? 'bool' : 'int');
+    }
+  });
+});
 
 describe('tuneV8', () => {
   it('turns allocation-site pretenuring off in a running process: objects are born young', () => {

@@ -27,10 +27,29 @@ import { setFlagsFromString } from 'node:v8';
  * once the main thread has done its own and waits, so scavenges got longer (p90 8.2 against
  * 4.6 ms, docs/benchmarks.md). Alone they take ~1 ms at p50 here (a few KB survive each),
  * against ~1.3 ms in parallel on the server's one core. V8 reads the flag at each scavenge.
+ *
+ * `--incremental-marking-soft-trigger=85`, `--incremental-marking-hard-trigger=95`: a major GC
+ * starts marking once 85% of the way from the old generation's size at the last one to its
+ * next limit (at once from 95%), instead of V8's default: as soon as what is left is below the
+ * young generation's capacity. That margin is ~24 MB here, and V8 counts in it the bytes of
+ * ArrayBuffers allocated since the last major GC: the broadcast frames, which under load often
+ * live through two scavenges (one every ~60 ms at 6,000 msg/s) on their way to a thousand
+ * sockets, and with them the 8 KB pools they were cut from. So by default marking started a
+ * few MB after each major GC, and a major GC (each marks the whole ~35 MB live old generation
+ * on the server's one core) came every 1–3 s under load; with the triggers, half as many or
+ * fewer, and ack p99 fell in every A/B pair (docs/benchmarks.md, "Marking starts later"). The
+ * limit itself is unchanged; the old generation may grow by up to about the young generation's
+ * capacity (16 MB) more than before until a major GC. V8 reads both flags at each decision
+ * (`Heap::IncrementalMarkingLimitReached`).
+ *
+ * V8 ignores a flag it does not know without a word: v8-tuning.test.ts checks each one against
+ * this Node's `--v8-options`.
  */
 export const V8_FLAGS: readonly string[] = [
   '--no-allocation-site-pretenuring',
   '--no-parallel-scavenge',
+  '--incremental-marking-soft-trigger=85',
+  '--incremental-marking-hard-trigger=95',
 ];
 
 export function tuneV8(): void {
