@@ -1,6 +1,7 @@
 import type { Socket as NetSocket } from 'node:net';
 import { type EngineTransport, tcpSocketOf } from './engine-internals.js';
 import { RoomFeed } from './room-feed.js';
+import { concatUnpooled } from './unpooled-concat.js';
 import {
   attachedList,
   attachFrames,
@@ -183,7 +184,7 @@ function encodeBatch(adapter: EncodingAdapter, event: string, payloads: readonly
     if (frame === undefined) framed = false;
     else frames.push(...frame);
   }
-  if (framed) batch.joined = Buffer.concat(frames);
+  if (framed) batch.joined = concatUnpooled(frames);
   return batch;
 }
 

@@ -34,13 +34,13 @@ import { setFlagsFromString } from 'node:v8';
  * young generation's capacity. That margin is ~24 MB here, and V8 counts in it the bytes of
  * ArrayBuffers allocated since the last major GC: the broadcast frames, which under load often
  * live through two scavenges (one every ~60 ms at 6,000 msg/s) on their way to a thousand
- * sockets, and with them the 8 KB pools they were cut from. So by default marking started a
- * few MB after each major GC, and a major GC (each marks the whole ~35 MB live old generation
- * on the server's one core) came every 1–3 s under load; with the triggers, half as many or
- * fewer, and ack p99 fell in every A/B pair (docs/benchmarks.md, "Marking starts later"). The
- * limit itself is unchanged; the old generation may grow by up to about the young generation's
- * capacity (16 MB) more than before until a major GC. V8 reads both flags at each decision
- * (`Heap::IncrementalMarkingLimitReached`).
+ * sockets, and with them the 8 KB pools they were cut from (no longer: unpooled-concat.ts).
+ * So by default marking started a few MB after each major GC, and a major GC (each marks the
+ * whole ~35 MB live old generation on the server's one core) came every 1–3 s under load;
+ * with the triggers, half as many or fewer, and ack p99 fell in every A/B pair
+ * (docs/benchmarks.md, "Marking starts later"). The limit itself is unchanged; the old
+ * generation may grow by up to about the young generation's capacity (16 MB) more than before
+ * until a major GC. V8 reads both flags at each decision (`Heap::IncrementalMarkingLimitReached`).
  *
  * V8 ignores a flag it does not know without a word: v8-tuning.test.ts checks each one against
  * this Node's `--v8-options`.
