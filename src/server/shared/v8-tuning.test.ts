@@ -6,12 +6,20 @@ import { tuneV8, V8_FLAGS } from './v8-tuning.js';
 // V8's own test helpers (functions compiled after the flag is set).
 setFlagsFromString('--allow-natives-syntax');
 
+/** Makes each probe's source text unique: see bornOld. */
+let probes = 0;
+
 /**
  * A fresh allocation site (a function of its own) that allocates objects which all survive,
  * the pattern V8 pretenures; returns how many of the last quarter were born in the old space.
+ * Each probe's source differs: V8 caches `new Function` by its source, with its feedback, so a
+ * probe with the same text would reuse the allocation sites (and the pretenuring decisions) of
+ * the probes before it.
  */
 function bornOld(): number {
+  probes++;
   const probe = new Function(`
+    // probe ${probes}
     const keep = [];
     let old = 0;
     for (let i = 0; i < 400000; i++) {
