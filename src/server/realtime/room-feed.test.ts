@@ -21,27 +21,32 @@ describe('RoomFeed', () => {
     expect(feed.heldFrames()).toBe(0);
   });
 
-  it('starts a new list once the current one is full, and keeps the old one while members wait on it', () => {
+  it('gives the members visited for each batch a list of their own, kept while they wait', () => {
     const feed = new RoomFeed<number>();
-    const old = feed.current();
-    old.attached = 1;
-    for (let i = 0; i < 64; i++) feed.push(frame(i));
-    const fresh = feed.current();
-    expect(fresh).not.toBe(old);
-    expect(feed.owns(old)).toBe(true);
-    expect(feed.owns(fresh)).toBe(true);
-    expect(new RoomFeed<number>().owns(fresh)).toBe(false);
-    fresh.attached = 1;
-    feed.push(frame(64));
-    expect(old.frames).toHaveLength(65);
-    expect(fresh.frames).toEqual([frame(64)]);
-    // The old list's last member is flushed: it is dropped at the next push, the new one kept.
-    old.attached = 0;
-    feed.push(frame(65));
+    const first = feed.current();
+    // Members visited for the same batch share its list.
+    expect(feed.current()).toBe(first);
+    first.attached = 2;
+    feed.push(frame(1));
+    const second = feed.current();
+    expect(second).not.toBe(first);
+    expect(feed.owns(first)).toBe(true);
+    expect(feed.owns(second)).toBe(true);
+    expect(new RoomFeed<number>().owns(second)).toBe(false);
+    second.attached = 1;
+    feed.push(frame(2));
+    // Each list holds exactly the frames its members are owed: those pushed since they attached.
+    expect(first.frames).toEqual([frame(1), frame(2)]);
+    expect(second.frames).toEqual([frame(2)]);
+    // The first batch's members are flushed: their list, and with it frame 1, is let go at the
+    // next push; the second list is kept for its member.
+    first.attached = 0;
+    feed.push(frame(3));
+    expect(second.frames).toEqual([frame(2), frame(3)]);
     expect(feed.heldFrames()).toBe(2);
   });
 
-  it('holds a bounded number of frames however many batches pass, as members are flushed', () => {
+  it('holds no frame longer than a member waits for it, however many batches pass', () => {
     const feed = new RoomFeed<number>();
     let attachedTo = feed.current();
     attachedTo.attached = 1;
@@ -52,6 +57,7 @@ describe('RoomFeed', () => {
       attachedTo = feed.current();
       attachedTo.attached++;
     }
-    expect(feed.heldFrames()).toBeLessThanOrEqual(64);
+    // Only the last batch's frame, pushed before the member's flush, was still held.
+    expect(feed.heldFrames()).toBe(1);
   });
 });

@@ -15,9 +15,6 @@ class RoomFrameList<Member> implements FrameList {
   }
 }
 
-/** A list takes no new members once it holds this many frames: a new one is started. */
-const FRAMES_PER_LIST = 64;
-
 /**
  * What a room's batch broadcasts need to reach each member once per flush instead of once per
  * batch. Under load a member waits several batches for its turn in the flush; walking the
@@ -31,6 +28,15 @@ const FRAMES_PER_LIST = 64;
  * The members to visit are the whole room until one walk over it has been made, and again
  * after anyone joins; a member that leaves is taken off the list with the frames it had (see
  * `detachFrames`), and a visit skips sockets no longer in the room.
+ *
+ * A list takes new members only until its first frame: the members visited for one batch
+ * share a list, and the next batch's visits start another. So every frame a list holds is
+ * owed to each of its members, and a frame is let go as soon as the last member that waits for
+ * it is flushed. (A list used to take members until it held 64 frames, and kept them all until
+ * its last member was flushed: under load a frame then lived ~64 batches, hundreds of ms,
+ * outlived two young-generation GCs and was promoted with its ArrayBuffer, whose bytes V8
+ * counts towards the next major GC: ~1 MB/s of ArrayBuffers at 4,000 msg/s, every frame sent.
+ * docs/benchmarks.md, "A list per batch".)
  */
 export class RoomFeed<Member> {
   /** Lists with members attached, the newest last (new attachments go there). */
@@ -43,10 +49,10 @@ export class RoomFeed<Member> {
   /** Whether every member is on one of the lists or in `toVisit`. */
   walked = false;
 
-  /** The list to attach members to now. */
+  /** The list to attach members to now: this batch's (see the class comment). */
   current(): FrameList {
     let list = this.lists[this.lists.length - 1];
-    if (list === undefined || list.frames.length >= FRAMES_PER_LIST) {
+    if (list === undefined || list.frames.length > 0) {
       list = new RoomFrameList(this);
       this.lists.push(list);
     }
