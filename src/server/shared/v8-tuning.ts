@@ -33,8 +33,9 @@ import { setFlagsFromString } from 'node:v8';
  * next limit (at once from 95%), instead of V8's default: as soon as what is left is below the
  * young generation's capacity. That margin is ~24 MB here, and V8 counts in it the bytes of
  * ArrayBuffers allocated since the last major GC: the broadcast frames, which under load often
- * live through two scavenges (one every ~60 ms at 6,000 msg/s) on their way to a thousand
- * sockets, and with them the 8 KB pools they were cut from (no longer: unpooled-concat.ts).
+ * lived through two scavenges (one every ~60 ms at 6,000 msg/s) on their way to a thousand
+ * sockets (now mostly only after a stall: room-feed.ts lets each go once its members are
+ * flushed), and with them the 8 KB pools they were cut from (no longer: unpooled-concat.ts).
  * So by default marking started a few MB after each major GC, and a major GC (each marks the
  * whole ~35 MB live old generation on the server's one core) came every 1–3 s under load;
  * with the triggers, half as many or fewer, and ack p99 fell in every A/B pair
